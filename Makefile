@@ -1,0 +1,49 @@
+# `make run` and `make test` do all the set-up: Python 3.10 venv, locked dependencies, training.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/reflect.tar.gz
+RASA_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
+
+export RASA_TELEMETRY_ENABLED := false
+# endpoints.yml reads these; `reflect run` sets its own from REFLECT_* settings.
+export REFLECT_ACTION_URL ?= http://127.0.0.1:5055/webhook
+export REFLECT_TRACKER_DB ?= var/tracker.db
+
+.PHONY: run test lint train lock clean
+
+run: $(MODEL)
+	$(BIN)/reflect run --demo-client demo
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/rasa data validate --fail-on-warning --quiet
+	$(MAKE) --no-print-directory train
+	$(BIN)/python -m pytest
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories \
+		--fail-on-prediction-errors --out var/results/core
+
+train: $(MODEL)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+$(STAMP): requirements.lock pyproject.toml scripts/bootstrap-venv scripts/find-python
+	scripts/bootstrap-venv $(VENV)
+	touch $@
+
+# Rasa retrains only when its data, config or domain changed since the last model.
+$(MODEL): $(RASA_INPUTS) | $(STAMP)
+	$(BIN)/rasa train --fixed-model-name reflect --out models
+
+# Re-resolves requirements.in into the lock file (needs the registry).
+lock:
+	rm -rf var/lock-venv
+	$$(scripts/find-python) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet -r requirements.in
+	var/lock-venv/bin/pip freeze --exclude-editable | grep -v '^reflect' > requirements.lock
+	rm -rf var/lock-venv
+
+clean:
+	rm -rf $(VENV) models var .rasa results

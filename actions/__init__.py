@@ -1,0 +1,1 @@
+"""Rasa custom actions, one module per feature; the logic lives in plain functions tests call."""

@@ -1,0 +1,57 @@
+"""The first stage of the two-stage fallback: check the best guess in plain words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+# How each intent is put to the client when the assistant is unsure it understood.
+INTENT_LABELS = {
+    "greet": "saying hello",
+    "goodbye": "ending for today",
+    "thank": "saying thanks",
+    "affirm": "yes",
+    "deny": "no",
+    "stop": "stopping what we're doing",
+    "bot_challenge": "asking what I am",
+    "ask_capabilities": "asking what I can do",
+    "request_exercise": "doing an exercise",
+    "choose_gratitude": "the gratitude exercise",
+    "share": "writing about your day",
+}
+
+
+def best_guess(intent_ranking: list[dict[str, Any]]) -> str | None:
+    """The most likely intent that can be put in plain words."""
+    for candidate in intent_ranking:
+        if candidate.get("name") in INTENT_LABELS:
+            return candidate["name"]
+    return None
+
+
+class ActionAskAffirmation(Action):
+    """Replaces Rasa's default, which would show the client an internal intent name."""
+
+    def name(self) -> str:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        guess = best_guess(tracker.latest_message.get("intent_ranking", []))
+        if guess is None:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        dispatcher.utter_message(
+            response="utter_ask_affirmation",
+            guess=INTENT_LABELS[guess],
+            buttons=[
+                {"title": "Yes", "payload": f"/{guess}"},
+                {"title": "No, something else", "payload": "/out_of_scope"},
+            ],
+        )
+        return []

@@ -1,0 +1,1 @@
+"""Reflect: the application around the Rasa assistant (settings, storage, entry point, CLI)."""

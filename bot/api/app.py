@@ -1,0 +1,37 @@
+"""Builds the entry point's FastAPI application."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import Depends, FastAPI
+
+from bot.api import messages
+from bot.api.deps import get_settings
+from bot.api.errors import ApiError, api_error_handler
+from bot.api.schemas import HealthOut
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
+from bot.storage.db import init_schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app with its settings, schema and rate limiter; uvicorn calls this as a factory."""
+    settings = settings or Settings.from_env()
+    init_schema(settings.app_database_url)
+    app = FastAPI(title="Reflect entry point", version="0.1.0")
+    app.state.settings = settings
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window_s)
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.include_router(messages.router)
+
+    @app.get("/healthz", response_model=HealthOut)
+    def health(settings: Settings = Depends(get_settings)) -> HealthOut:
+        """Up when the entry point runs; `assistant` says whether Rasa answers too."""
+        try:
+            httpx.get(settings.rasa_url, timeout=2).raise_for_status()
+            assistant = "up"
+        except httpx.HTTPError:
+            assistant = "down"
+        return HealthOut(status="ok", assistant=assistant)
+
+    return app

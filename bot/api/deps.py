@@ -1,0 +1,92 @@
+"""FastAPI dependencies: settings, database sessions, parsing the message, and who is asking."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import Depends, Header, Request
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.api.errors import ApiError
+from bot.api.schemas import MessageIn
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
+from bot.storage.accounts import token_matches
+from bot.storage.db import engine_for
+from bot.storage.models import Client
+
+# JSON may escape each character of the text as \uXXXX, so the body may be larger than the text.
+_BODY_OVERHEAD_FACTOR = 6
+_BODY_OVERHEAD_BYTES = 1024
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    return request.app.state.rate_limiter
+
+
+def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]:
+    """A session per request; handlers commit themselves, at the points that must be durable."""
+    session = sessionmaker(engine_for(settings.app_database_url), future=True)()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        413, "message_too_large", f"Messages are limited to {limit} bytes; please split it up."
+    )
+
+
+async def incoming_message(
+    request: Request, settings: Settings = Depends(get_settings)
+) -> MessageIn:
+    """Reads and checks the body without ever holding more than a bounded amount of it."""
+    limit = settings.max_message_bytes
+    cap = limit * _BODY_OVERHEAD_FACTOR + _BODY_OVERHEAD_BYTES
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise _too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            raise _too_large(limit)
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ApiError(400, "malformed_json", f"The body is not valid JSON: {error}") from error
+    try:
+        message = MessageIn.parse_obj(payload)
+    except ValidationError as error:
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
+        raise ApiError(
+            422, "invalid_request", f"Expected a JSON object with string fields: {fields}."
+        ) from error
+    if not message.text.strip():
+        raise ApiError(422, "empty_message", "The message is empty; there is nothing to send.")
+    if len(message.text.encode("utf-8", "surrogatepass")) > limit:
+        raise _too_large(limit)
+    return message
+
+
+def authenticated_client(
+    message: MessageIn = Depends(incoming_message),
+    authorization: str = Header(default=""),
+    session: Session = Depends(get_session),
+) -> Client:
+    """The enrolled client the message is from, checked against their bearer token."""
+    client = session.get(Client, message.client_id)
+    if client is None:
+        raise ApiError(404, "unknown_client", f"No client is enrolled as '{message.client_id}'.")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token_matches(client, token.strip()):
+        raise ApiError(401, "unauthorized", "The access token is missing or does not match.")
+    return client

@@ -1,0 +1,32 @@
+"""Typed request and response bodies of the entry point."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, StrictStr
+
+
+class MessageIn(BaseModel):
+    """A client's message; `client_id` must match the bearer token."""
+
+    client_id: StrictStr
+    text: StrictStr
+
+
+class ButtonOut(BaseModel):
+    title: str
+    payload: str
+
+
+class ReplyOut(BaseModel):
+    text: str
+    buttons: list[ButtonOut] = []
+
+
+class MessageOut(BaseModel):
+    conversation_id: int
+    replies: list[ReplyOut]
+
+
+class HealthOut(BaseModel):
+    status: str
+    assistant: str

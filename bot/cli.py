@@ -1,0 +1,189 @@
+"""The `reflect` command: run the stack, chat, and manage the database and accounts."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
+from bot.storage.db import init_schema, session_scope
+
+DEFAULT_MODEL = Path("models/reflect.tar.gz")
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def cmd_db_init(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    init_schema(settings.app_database_url)
+    print(f"schema ready in {settings.app_database_url}")
+    return 0
+
+
+def cmd_therapist_add(args: argparse.Namespace) -> int:
+    settings = _settings()
+    init_schema(settings.app_database_url)
+    with session_scope(settings.app_database_url) as session:
+        therapist = add_therapist(session, args.name, args.email)
+        print(f"therapist {therapist.id} added: {therapist.name} <{therapist.email}>")
+    return 0
+
+
+def cmd_client_add(args: argparse.Namespace) -> int:
+    settings = _settings()
+    init_schema(settings.app_database_url)
+    with session_scope(settings.app_database_url) as session:
+        client, token = add_client(
+            session,
+            args.name,
+            client_id=args.id,
+            therapist_id=args.therapist,
+            share_by_default=args.share,
+        )
+        sharing = "shared with their therapist" if client.share_by_default else "private"
+        print(f"client {client.id} added; entries are {sharing} by default")
+        print(f"access token (shown once): {token}")
+    return 0
+
+
+def cmd_client_token(args: argparse.Namespace) -> int:
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        print(
+            f"new access token for {args.id} (the old one no longer works): "
+            f"{reissue_token(session, args.id)}"
+        )
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.chat import ChatSession, run_chat
+
+    token = args.token or os.environ.get("REFLECT_CLIENT_TOKEN", "")
+    if not token:
+        print(
+            "reflect chat needs the client's access token: --token or REFLECT_CLIENT_TOKEN",
+            file=sys.stderr,
+        )
+        return 2
+    session = ChatSession(args.url or _settings().entry_url, args.client, token)
+    interactive = sys.stdin.isatty() and not args.json
+    lines = iter(sys.stdin.readline, "")
+    return run_chat(session, lines, sys.stdout, as_json=args.json, prompt=interactive)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.stack import Stack, StackError
+
+    settings = _settings()
+    if not args.model.exists():
+        print(f"no trained model at {args.model}; run 'make run', which trains it", file=sys.stderr)
+        return 1
+    init_schema(settings.app_database_url)
+    demo_token = _demo_token(settings, args.demo_client) if args.demo_client else None
+    stack = Stack(settings, args.model)
+    # Ctrl-C and a service manager's SIGTERM both stop the children cleanly, even when a
+    # non-interactive shell started us in the background with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    print("starting the action server, Rasa and the entry point (about half a minute)...")
+    try:
+        stack.start()
+        print(f"\nReflect is running at {settings.entry_url}  (POST /v1/messages)")
+        print(f"logs: {stack.log_dir}")
+        if demo_token:
+            print("chat in this terminal from another one:")
+            print(f"  .venv/bin/reflect chat --client {args.demo_client} --token {demo_token}")
+        print("Ctrl-C stops everything.")
+        while True:
+            stack.check_alive()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nstopping...")
+        return 0
+    except StackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+
+
+def _demo_token(settings: Settings, client_id: str) -> str:
+    """Enrols the demo client on first use and gives it a fresh token on every start."""
+    with session_scope(settings.app_database_url) as session:
+        try:
+            return reissue_token(session, client_id)
+        except AccountError:
+            return add_client(session, "Demo client", client_id=client_id)[1]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reflect", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="start the action server, Rasa and the entry point")
+    run.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    run.add_argument("--demo-client", help="enrol this client if needed and print how to chat")
+    run.set_defaults(func=cmd_run)
+
+    chat = commands.add_parser("chat", help="chat with the running assistant")
+    chat.add_argument("--client", required=True, help="the client id to chat as")
+    chat.add_argument("--token", help="the client's access token (or REFLECT_CLIENT_TOKEN)")
+    chat.add_argument("--url", help="the entry point (default: from REFLECT_HOST/REFLECT_PORT)")
+    chat.add_argument("--json", action="store_true", help="print JSON lines, one per reply")
+    chat.set_defaults(func=cmd_chat)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
+    db.add_parser("init", help="create the tables").set_defaults(func=cmd_db_init)
+
+    therapist = commands.add_parser("therapist", help="therapist accounts").add_subparsers(
+        dest="therapist", required=True
+    )
+    t_add = therapist.add_parser("add", help="enrol a therapist")
+    t_add.add_argument("--name", required=True)
+    t_add.add_argument("--email", required=True)
+    t_add.set_defaults(func=cmd_therapist_add)
+
+    client = commands.add_parser("client", help="client accounts").add_subparsers(
+        dest="client", required=True
+    )
+    c_add = client.add_parser("add", help="enrol a client and print their access token")
+    c_add.add_argument("--name", required=True)
+    c_add.add_argument("--id", help="the client id (default: generated)")
+    c_add.add_argument("--therapist", type=int, help="the therapist's id")
+    sharing = c_add.add_mutually_exclusive_group(required=True)
+    sharing.add_argument(
+        "--share",
+        dest="share",
+        action="store_true",
+        help="share new entries with the therapist by default",
+    )
+    sharing.add_argument(
+        "--private", dest="share", action="store_false", help="keep new entries private by default"
+    )
+    c_add.set_defaults(func=cmd_client_add)
+    c_token = client.add_parser("token", help="issue a new access token for a client")
+    c_token.add_argument("id")
+    c_token.set_defaults(func=cmd_client_token)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

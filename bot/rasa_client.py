@@ -1,0 +1,47 @@
+"""Talks to Rasa's REST channel, which listens on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+
+
+class AssistantUnavailable(RuntimeError):
+    """Rasa did not answer in time or answered with an error."""
+
+
+def send(rasa_url: str, sender: str, text: str, timeout_s: float) -> list[BotReply]:
+    """Posts one client message and returns the bot's replies in order."""
+    try:
+        response = httpx.post(
+            f"{rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=timeout_s,
+        )
+        response.raise_for_status()
+        messages = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise AssistantUnavailable(str(error)) from error
+    return [
+        BotReply(
+            text=m.get("text", ""),
+            buttons=[
+                Button(b.get("title", ""), b.get("payload", "")) for b in m.get("buttons", [])
+            ],
+        )
+        for m in messages
+        if m.get("text") or m.get("buttons")
+    ]

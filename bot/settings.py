@@ -1,0 +1,65 @@
+"""Settings read from REFLECT_* variables: one code base for the embedded and scaled set-ups."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of a deployment; each field is read from REFLECT_<FIELD NAME IN CAPITALS>."""
+
+    var_dir: Path = Path("var")
+    # Empty means the embedded default: SQLite files under var_dir.
+    database_url: str = ""
+    tracker_db: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_port: int = 5005
+    action_port: int = 5055
+    rasa_timeout_s: float = 30.0
+    max_message_bytes: int = 8192
+    rate_limit_messages: int = 30
+    rate_limit_window_s: float = 60.0
+    conversation_idle_minutes: int = 60
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
+        """Builds settings from the environment, converting each value to its field's type."""
+        values = {
+            f.name: type(f.default)(env[key])
+            for f in fields(cls)
+            if (key := f"REFLECT_{f.name.upper()}") in env
+        }
+        settings = cls(**values)
+        return replace(settings, var_dir=settings.var_dir.resolve())
+
+    @property
+    def app_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'reflect.db'}"
+
+    @property
+    def tracker_db_path(self) -> str:
+        return self.tracker_db or str(self.var_dir / "tracker.db")
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def entry_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def child_environment(self) -> dict[str, str]:
+        """What the children of `reflect run` read, endpoints.yml's variables included."""
+        env = {f"REFLECT_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
+        env["REFLECT_ACTION_URL"] = self.action_url
+        env["REFLECT_TRACKER_DB"] = self.tracker_db_path
+        return env

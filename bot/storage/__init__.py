@@ -1,0 +1,1 @@
+"""The app's own tables (clients, therapists, conversations, messages, journal entries)."""

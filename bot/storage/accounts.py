@@ -1,0 +1,75 @@
+"""Enrolment of therapists and clients, and the access tokens clients chat with."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Client, Therapist
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class AccountError(ValueError):
+    """An enrolment request that cannot be carried out as asked."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_therapist(session: Session, name: str, email: str) -> Therapist:
+    if session.scalars(select(Therapist).where(Therapist.email == email)).first():
+        raise AccountError(f"a therapist with email {email} exists already")
+    therapist = Therapist(name=name, email=email)
+    session.add(therapist)
+    session.flush()
+    return therapist
+
+
+def add_client(
+    session: Session,
+    display_name: str,
+    *,
+    client_id: str | None = None,
+    therapist_id: int | None = None,
+    share_by_default: bool = False,
+) -> tuple[Client, str]:
+    """Creates a client and returns it with its access token, which is stored only as a hash."""
+    client_id = f"c-{secrets.token_hex(4)}" if client_id is None else client_id
+    if not CLIENT_ID.match(client_id):
+        raise AccountError("a client id is 1-64 letters, digits, '.', '_' or '-'")
+    if session.get(Client, client_id):
+        raise AccountError(f"client {client_id} exists already")
+    if therapist_id is not None and session.get(Therapist, therapist_id) is None:
+        raise AccountError(f"there is no therapist {therapist_id}")
+    token = secrets.token_urlsafe(24)
+    client = Client(
+        id=client_id,
+        display_name=display_name,
+        therapist_id=therapist_id,
+        share_by_default=share_by_default,
+        token_hash=_hash(token),
+    )
+    session.add(client)
+    session.flush()
+    return client, token
+
+
+def reissue_token(session: Session, client_id: str) -> str:
+    """Replaces a client's token, for a lost one; the old token stops working."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise AccountError(f"there is no client {client_id}")
+    token = secrets.token_urlsafe(24)
+    client.token_hash = _hash(token)
+    return token
+
+
+def token_matches(client: Client, token: str) -> bool:
+    return hmac.compare_digest(client.token_hash, _hash(token))

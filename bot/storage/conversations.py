@@ -1,0 +1,53 @@
+"""The transcript: which conversation a message belongs to, and storing it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Conversation, Message, utcnow
+
+
+def current_conversation(session: Session, client_id: str, idle_minutes: int) -> Conversation:
+    """The client's open conversation, or a new one once they have been idle `idle_minutes`."""
+    latest = session.scalars(
+        select(Conversation)
+        .where(Conversation.client_id == client_id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).first()
+    now = utcnow()
+    if latest is not None and _aware(latest.last_activity_at) > now - timedelta(
+        minutes=idle_minutes
+    ):
+        latest.last_activity_at = now
+        return latest
+    conversation = Conversation(client_id=client_id, started_at=now, last_activity_at=now)
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def latest_conversation_id(session: Session, client_id: str) -> int | None:
+    return session.scalars(
+        select(Conversation.id)
+        .where(Conversation.client_id == client_id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    ).first()
+
+
+def record(
+    session: Session, conversation: Conversation, sender: str, text: str, status: str = "accepted"
+) -> Message:
+    message = Message(conversation_id=conversation.id, sender=sender, text=text, status=status)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,67 @@
+"""Saving journal entries, the record of an exercise the client did."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.conversations import latest_conversation_id
+from bot.storage.models import Client, EntryItem, JournalEntry
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A prompt as the client saw it and what they wrote back."""
+
+    prompt: str
+    answer: str
+    answered_at: datetime | None = None
+
+
+class UnknownClient(LookupError):
+    """The sender is not an enrolled client, so there is nobody to save the entry for."""
+
+
+def save_entry(
+    session: Session,
+    client_id: str,
+    exercise: str,
+    answers: Sequence[Answer],
+    *,
+    completed: bool,
+    shared: bool | None = None,
+) -> JournalEntry:
+    """Stores an entry in the client's latest conversation; sharing follows their default."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise UnknownClient(client_id)
+    times = [a.answered_at for a in answers if a.answered_at]
+    entry = JournalEntry(
+        client_id=client_id,
+        conversation_id=latest_conversation_id(session, client_id),
+        exercise=exercise,
+        completed=completed,
+        shared_with_therapist=client.share_by_default if shared is None else shared,
+        started_at=min(times) if times else None,
+        items=[
+            EntryItem(position=i, prompt=a.prompt, answer=a.answer, answered_at=a.answered_at)
+            for i, a in enumerate(answers, start=1)
+        ],
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def entries_for(session: Session, client_id: str) -> list[JournalEntry]:
+    return list(
+        session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.client_id == client_id)
+            .order_by(JournalEntry.id)
+        )
+    )

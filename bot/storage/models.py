@@ -1,0 +1,110 @@
+"""SQLAlchemy models: who the people are, what was said, and what was written."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Therapist(Base):
+    """A clinician who reviews what their clients choose to share."""
+
+    __tablename__ = "therapists"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False)
+    email = Column(String(320), nullable=False, unique=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    clients = relationship("Client", back_populates="therapist")
+
+
+class Client(Base):
+    """A person in therapy who journals with the assistant; `id` is also Rasa's sender id."""
+
+    __tablename__ = "clients"
+
+    id = Column(String(64), primary_key=True)
+    display_name = Column(String(200), nullable=False)
+    therapist_id = Column(Integer, ForeignKey("therapists.id"), nullable=True)
+    # Chosen at enrolment: whether new entries are shared with the therapist unless said otherwise.
+    share_by_default = Column(Boolean, nullable=False, default=False)
+    token_hash = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    therapist = relationship("Therapist", back_populates="clients")
+    conversations = relationship("Conversation", back_populates="client")
+    entries = relationship("JournalEntry", back_populates="client")
+
+
+class Conversation(Base):
+    """A run of messages; a new one starts after the client has been idle for a while."""
+
+    __tablename__ = "conversations"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(64), ForeignKey("clients.id"), nullable=False, index=True)
+    started_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_activity_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    client = relationship("Client", back_populates="conversations")
+    messages = relationship("Message", back_populates="conversation", order_by="Message.id")
+
+
+class Message(Base):
+    """One message of the transcript, from the client or the bot, stored before any answer."""
+
+    __tablename__ = "messages"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
+    sender = Column(String(16), nullable=False)  # client | bot
+    text = Column(Text, nullable=False)
+    # accepted | rate_limited | undelivered (the assistant could not be reached)
+    status = Column(String(16), nullable=False, default="accepted")
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    conversation = relationship("Conversation", back_populates="messages")
+
+
+class JournalEntry(Base):
+    """What the client wrote in one exercise, prompt by prompt."""
+
+    __tablename__ = "journal_entries"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(64), ForeignKey("clients.id"), nullable=False, index=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=True)
+    exercise = Column(String(64), nullable=False)
+    shared_with_therapist = Column(Boolean, nullable=False)
+    completed = Column(Boolean, nullable=False)
+    started_at = Column(DateTime(timezone=True), nullable=True)
+    saved_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    client = relationship("Client", back_populates="entries")
+    items = relationship(
+        "EntryItem", back_populates="entry", order_by="EntryItem.position", cascade="all"
+    )
+
+
+class EntryItem(Base):
+    """One prompt of an exercise and the client's answer to it."""
+
+    __tablename__ = "entry_items"
+
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(Integer, ForeignKey("journal_entries.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    prompt = Column(Text, nullable=False)
+    answer = Column(Text, nullable=False)
+    answered_at = Column(DateTime(timezone=True), nullable=True)
+
+    entry = relationship("JournalEntry", back_populates="items")

@@ -1,0 +1,76 @@
+"""The check-in form's validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.checkin import ValidateCheckinForm, parse_mood_score
+from tests.actions.conftest import MakeTracker, responses
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("7", 7.0),
+        ("about a 6 today", 6.0),
+        ("seven", 7.0),
+        ("3/10", 3.0),
+        ("0", 0.0),
+        ("10 out of 10", 10.0),
+        ("5.5", 5.5),
+        ("Honestly maybe 4, yesterday was 2", 4.0),
+    ],
+)
+def test_mood_scores_are_read_from_what_people_type(text: str, score: float) -> None:
+    assert parse_mood_score(text) == score
+
+
+@pytest.mark.parametrize("text", ["11", "not sure", "", "-", None, 42])
+def test_answers_without_a_score_from_0_to_10_give_none(text: Any) -> None:
+    assert parse_mood_score(text) is None
+
+
+async def test_a_valid_rating_is_kept_as_a_number(
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        slots={"mood_score": "about a 6", "requested_slot": "mood_score"},
+        events=[{"event": "slot", "name": "mood_score", "value": "about a 6"}],
+        active_loop="checkin_form",
+    )
+    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
+    assert SlotSet("mood_score", 6.0) in events
+    assert dispatcher.messages == []
+
+
+async def test_an_invalid_rating_is_asked_again_gently(
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        slots={"mood_score": "pretty rough", "requested_slot": "mood_score"},
+        events=[{"event": "slot", "name": "mood_score", "value": "pretty rough"}],
+        active_loop="checkin_form",
+    )
+    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
+    assert SlotSet("mood_score", None) in events
+    assert responses(dispatcher) == ["utter_mood_score_invalid"]
+
+
+async def test_the_mood_word_is_kept_as_written_but_tidied(
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        slots={
+            "mood_score": 6.0,
+            "mood_word": "  tired   but okay ",
+            "requested_slot": "mood_word",
+        },
+        events=[{"event": "slot", "name": "mood_word", "value": "  tired   but okay "}],
+        active_loop="checkin_form",
+    )
+    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
+    assert SlotSet("mood_word", "tired but okay") in events

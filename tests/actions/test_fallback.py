@@ -1,0 +1,40 @@
+"""The first stage of the two-stage fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import INTENT_LABELS, ActionAskAffirmation, best_guess
+from tests.actions.conftest import MakeTracker, responses
+
+
+def test_the_guess_skips_intents_without_plain_words() -> None:
+    ranking = [{"name": "nlu_fallback"}, {"name": "out_of_scope"}, {"name": "choose_gratitude"}]
+    assert best_guess(ranking) == "choose_gratitude"
+    assert best_guess([{"name": "nlu_fallback"}]) is None
+
+
+def test_every_domain_intent_but_out_of_scope_has_a_label(domain: dict[str, Any]) -> None:
+    assert set(domain["intents"]) - {"out_of_scope"} == set(INTENT_LABELS)
+
+
+async def test_the_client_is_asked_in_plain_words_with_buttons(
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        latest_message={"intent_ranking": [{"name": "nlu_fallback"}, {"name": "stop"}]}
+    )
+    await ActionAskAffirmation().run(dispatcher, tracker, domain)
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_ask_affirmation"
+    assert message["guess"] == "stopping what we're doing"
+    assert [b["payload"] for b in message["buttons"]] == ["/stop", "/out_of_scope"]
+
+
+async def test_with_no_guess_the_client_is_asked_to_rephrase(
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    await ActionAskAffirmation().run(dispatcher, make_tracker(), domain)
+    assert responses(dispatcher) == ["utter_ask_rephrase"]

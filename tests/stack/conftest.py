@@ -1,0 +1,80 @@
+"""A real running stack (action server, Rasa, entry point) on free loopback ports."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.settings import Settings
+from bot.stack import Stack
+from bot.storage.accounts import add_client
+from bot.storage.db import session_scope
+from tests.conftest import PROJECT_DIR
+
+MODEL = PROJECT_DIR / "models" / "reflect.tar.gz"
+REFLECT = str(Path(sys.executable).parent / "reflect")
+RATE_LIMIT = 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stack_settings(var_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "var_dir": var_dir,
+        "port": free_port(),
+        "rasa_port": free_port(),
+        "action_port": free_port(),
+        "rate_limit_messages": RATE_LIMIT,
+        "rate_limit_window_s": 60.0,
+        "max_message_bytes": 8192,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One stack for the whole session: Rasa takes about half a minute to start."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: `make test` trains it before pytest runs")
+    running = Stack(stack_settings(tmp_path_factory.mktemp("var")), MODEL)
+    running.start()
+    yield running
+    running.stop()
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    client_id: str
+    token: str
+
+
+@pytest.fixture
+def enrol(stack: Stack) -> Callable[..., Enrolled]:
+    """Enrols a client in the running stack's database."""
+
+    def make(client_id: str, share: bool = False) -> Enrolled:
+        with session_scope(stack.settings.app_database_url) as session:
+            _, token = add_client(session, client_id, client_id=client_id, share_by_default=share)
+        return Enrolled(client_id, token)
+
+    return make
+
+
+def post(stack: Stack, client: Enrolled, text: str) -> httpx.Response:
+    return httpx.post(
+        f"{stack.settings.entry_url}/v1/messages",
+        json={"client_id": client.client_id, "text": text},
+        headers={"Authorization": f"Bearer {client.token}"},
+        timeout=60,
+    )

@@ -11,7 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 export REFLECT_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export REFLECT_TRACKER_DB ?= var/tracker.db
 
-.PHONY: run test lint train lock clean
+.PHONY: run test bench lint train lock clean
 
 run: $(MODEL)
 	$(BIN)/reflect run --demo-client demo
@@ -25,6 +25,10 @@ test: $(STAMP)
 		--fail-on-prediction-errors --out var/results/core
 
 train: $(MODEL)
+
+# Figures against targets (speed included); reported here, never asserted by timed tests.
+bench: $(STAMP)
+	$(BIN)/reflect guard eval
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

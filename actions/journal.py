@@ -69,6 +69,19 @@ class ActionSaveEntry(Action):
         return cleared(exercise)
 
 
+def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventType], bool | None]:
+    """Saves what an interrupted exercise holds so far; returns the slot resets and the sharing.
+
+    The sharing is None when nothing was saved.
+    """
+    exercise = last_exercise(tracker.events)
+    if exercise is None:
+        return [], None
+    answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
+    shared = store_entry(tracker.sender_id, exercise, answers, completed=False) if answers else None
+    return cleared(exercise), shared
+
+
 class ActionStopExercise(Action):
     """Runs after the client says stop in an exercise: keeps what they wrote, without pressure."""
 
@@ -79,12 +92,7 @@ class ActionStopExercise(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_exercise_stopped")
-        exercise = last_exercise(tracker.events)
-        if exercise is None:
-            return []
-        answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
-        if answers:
-            utter_saved(
-                dispatcher, store_entry(tracker.sender_id, exercise, answers, completed=False)
-            )
-        return cleared(exercise)
+        events, shared = keep_unfinished(tracker, domain)
+        if shared is not None:
+            utter_saved(dispatcher, shared)
+        return events

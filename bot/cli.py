@@ -13,6 +13,13 @@ from pathlib import Path
 from bot.settings import Settings
 from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
 from bot.storage.db import init_schema, session_scope
+from bot.storage.escalations import (
+    EscalationError,
+    acknowledge,
+    list_escalations,
+    resolve,
+)
+from bot.storage.models import Escalation
 
 DEFAULT_MODEL = Path("models/reflect.tar.gz")
 
@@ -93,6 +100,42 @@ def cmd_guard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(_args: argparse.Namespace) -> int:
+    """The outbox worker `reflect run` starts; runs until it is stopped."""
+    from bot.escalation.worker import run_forever
+
+    run_forever(_settings())
+    return 0
+
+
+def _describe(escalation: Escalation) -> str:
+    who = f" by {escalation.clinician}" if escalation.clinician else ""
+    notes = f"\n    notes: {escalation.notes}" if escalation.notes else ""
+    return (
+        f"#{escalation.id} {escalation.state}{who}  client {escalation.client_id}  "
+        f"{escalation.created_at:%Y-%m-%d %H:%M:%S} UTC  ({escalation.reason})\n"
+        f"    message: {escalation.message.text}{notes}"
+    )
+
+
+def cmd_escalations(args: argparse.Namespace) -> int:
+    """What an on-call clinician does: see open escalations, take one on, close it."""
+    settings = _settings()
+    init_schema(settings.app_database_url)
+    with session_scope(settings.app_database_url) as session:
+        if args.escalations == "list":
+            found = list_escalations(session, include_resolved=args.all)
+            for escalation in found:
+                print(_describe(escalation))
+            if not found:
+                print("no open escalations")
+        elif args.escalations == "ack":
+            print(_describe(acknowledge(session, args.id, args.clinician)))
+        else:
+            print(_describe(resolve(session, args.id, args.notes, args.clinician)))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.stack import Stack, StackError
 
@@ -107,7 +150,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     # non-interactive shell started us in the background with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print("starting the action server, Rasa and the entry point (about half a minute)...")
+    print(
+        "starting the action server, Rasa, the worker and the entry point (about half a minute)..."
+    )
     try:
         stack.start()
         print(f"\nReflect is running at {settings.entry_url}  (POST /v1/messages)")
@@ -142,10 +187,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reflect", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="start the action server, Rasa and the entry point")
+    run = commands.add_parser(
+        "run", help="start the action server, Rasa, the outbox worker and the entry point"
+    )
     run.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     run.add_argument("--demo-client", help="enrol this client if needed and print how to chat")
     run.set_defaults(func=cmd_run)
+
+    worker = commands.add_parser("worker", help="deliver escalation notifications (run starts it)")
+    worker.set_defaults(func=cmd_worker)
+
+    escalations = commands.add_parser(
+        "escalations", help="list, acknowledge and resolve escalations"
+    ).add_subparsers(dest="escalations", required=True)
+    e_list = escalations.add_parser("list", help="open and acknowledged escalations")
+    e_list.add_argument("--all", action="store_true", help="include resolved ones")
+    e_ack = escalations.add_parser("ack", help="take an escalation on; stops re-notification")
+    e_ack.add_argument("id", type=int)
+    e_ack.add_argument("--clinician", required=True, help="who is taking it on")
+    e_resolve = escalations.add_parser("resolve", help="close it and end the client's crisis mode")
+    e_resolve.add_argument("id", type=int)
+    e_resolve.add_argument("--notes", required=True, help="what was done")
+    e_resolve.add_argument("--clinician", help="who resolved it (default: who acknowledged it)")
+    for command in (e_list, e_ack, e_resolve):
+        command.set_defaults(func=cmd_escalations)
 
     chat = commands.add_parser("chat", help="chat with the running assistant")
     chat.add_argument("--client", required=True, help="the client id to chat as")
@@ -206,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except AccountError as error:
+    except (AccountError, EscalationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -25,6 +27,19 @@ class Settings:
     rate_limit_messages: int = 30
     rate_limit_window_s: float = 60.0
     conversation_idle_minutes: int = 60
+    # Escalation: how long Rasa may take on a crisis turn before the entry point answers alone.
+    crisis_rasa_timeout_s: float = 5.0
+    crisis_resources_file: Path = Path("config/crisis_resources.yml")
+    on_call_file: Path = Path("config/on_call.yml")
+    # Unacknowledged this long, an escalation is sent to the next on-call contact.
+    escalation_ack_s: float = 300.0
+    webhook_secret: str = "change-me"
+    webhook_timeout_s: float = 5.0
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_sender: str = "reflect@localhost"
+    outbox_poll_s: float = 0.2
+    outbox_max_backoff_s: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -36,6 +51,10 @@ class Settings:
         }
         settings = cls(**values)
         return replace(settings, var_dir=settings.var_dir.resolve())
+
+    def config_path(self, path: Path) -> Path:
+        """A relative config path is relative to the project, wherever the process runs."""
+        return path if path.is_absolute() else PROJECT_DIR / path
 
     @property
     def app_database_url(self) -> str:

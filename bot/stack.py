@@ -1,4 +1,4 @@
-"""Starts and stops the three processes of a running assistant: actions, Rasa, entry point."""
+"""Starts and stops the processes of a running assistant: actions, Rasa, worker, entry point."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from pathlib import Path
 
 import httpx
 
-from bot.settings import Settings
+from bot.settings import PROJECT_DIR, Settings
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 # In start order; they stop in reverse, the entry point first, so no message arrives mid-shutdown.
-NAMES = ("actions", "rasa", "entry")
+NAMES = ("actions", "rasa", "worker", "entry")
 
 
 class StackError(RuntimeError):
@@ -25,7 +24,7 @@ class StackError(RuntimeError):
 
 @dataclass
 class Stack:
-    """The action server, the Rasa server on 127.0.0.1 and the entry point, with logs under var/."""
+    """The action server, Rasa on 127.0.0.1, the outbox worker and the entry point; logs in var/."""
 
     settings: Settings
     model: Path
@@ -35,8 +34,8 @@ class Stack:
     def log_dir(self) -> Path:
         return self.settings.var_dir / "logs"
 
-    def _commands(self) -> dict[str, tuple[list[str], str]]:
-        """Each process's command line and the URL that answers once it is ready."""
+    def _commands(self) -> dict[str, tuple[list[str], str | None]]:
+        """Each process's command line and the URL that answers once it is ready (if it serves)."""
         s = self.settings
         bin_dir = Path(sys.executable).parent
         return {
@@ -69,6 +68,7 @@ class Stack:
                 ],
                 s.rasa_url,
             ),
+            "worker": ([str(bin_dir / "reflect"), "worker"], None),
             "entry": (
                 [
                     sys.executable,
@@ -116,7 +116,9 @@ class Stack:
                 )
             deadline = time.monotonic() + timeout_s
             for name, (_, url) in commands.items():
-                self._wait_for(name, url, deadline)
+                if url is not None:
+                    self._wait_for(name, url, deadline)
+            self.check_alive()
         except BaseException:
             self.stop()
             raise

@@ -1,4 +1,4 @@
-"""POST /v1/messages: store the message, ask the assistant, store and return its replies."""
+"""POST /v1/messages: store the message, escalate a crisis, ask the assistant, return replies."""
 
 from __future__ import annotations
 
@@ -17,15 +17,20 @@ from bot.api.deps import (
 )
 from bot.api.errors import ApiError
 from bot.api.schemas import ButtonOut, MessageIn, MessageOut, ReplyOut
+from bot.escalation.config import on_call_contacts
+from bot.escalation.reply import crisis_reply
 from bot.rasa_client import BotReply
 from bot.ratelimit import RateLimiter
 from bot.risk_metadata import to_metadata
 from bot.settings import Settings
 from bot.storage.conversations import current_conversation, record, record_reply
-from bot.storage.models import Client
-from guardrails import ReplyVerdict, assess_risk, check_reply, replacement_for
+from bot.storage.escalations import active_escalation, open_escalation
+from bot.storage.models import Client, Message
+from guardrails import ReplyVerdict, RiskAssessment, assess_risk, check_reply, replacement_for
 
 router = APIRouter()
+
+CRISIS_REASON = "the input rail found a crisis"
 
 
 def guard_reply(reply: BotReply, user_level: str) -> tuple[BotReply, str, ReplyVerdict | None]:
@@ -46,8 +51,10 @@ def post_message(
 ) -> MessageOut:
     conversation = current_conversation(session, client.id, settings.conversation_idle_minutes)
     risk = assess_risk(message.text)
-    # A crisis is never held back by the rate limit.
-    wait_s = 0.0 if risk.level == "crisis" else limiter.try_acquire(client.id)
+    in_crisis_mode = active_escalation(session, client.id) is not None
+    # A crisis, and anything said in crisis mode, is never held back by the rate limit.
+    urgent = risk.level == "crisis" or in_crisis_mode
+    wait_s = 0.0 if urgent else limiter.try_acquire(client.id)
     if wait_s:
         # Kept in the transcript even though the assistant does not answer it.
         record(session, conversation, "client", message.text, status="rate_limited", risk=risk)
@@ -60,20 +67,17 @@ def post_message(
             headers={"Retry-After": str(seconds)},
         )
     stored = record(session, conversation, "client", message.text, risk=risk)
+    if risk.level == "crisis" and not in_crisis_mode:
+        contacts = on_call_contacts(settings.config_path(settings.on_call_file))
+        open_escalation(session, stored, client.id, CRISIS_REASON, contacts)
+    # The message, and any escalation, are durable before anything is answered.
     session.commit()
-    try:
-        replies = rasa_client.send(
-            settings.rasa_url, client.id, message.text, to_metadata(risk), settings.rasa_timeout_s
-        )
-    except rasa_client.AssistantUnavailable as error:
-        stored.status = "undelivered"
-        session.commit()
-        raise ApiError(
-            503,
-            "assistant_unavailable",
-            "The assistant is not reachable right now. Your message is saved; please try again.",
-        ) from error
-    checked = [guard_reply(reply, risk.level) for reply in replies]
+    if urgent:
+        replies = crisis_replies(session, settings, client.id, stored, risk, in_crisis_mode)
+    else:
+        replies = assistant_replies(session, settings, client.id, stored, risk)
+    # In crisis mode the output rail treats every turn as a crisis: no growth prompt gets out.
+    checked = [guard_reply(reply, "crisis" if urgent else risk.level) for reply in replies]
     for reply, original, verdict in checked:
         record_reply(session, conversation, reply.text, verdict, original)
     session.commit()
@@ -87,3 +91,49 @@ def post_message(
             for r, _, _ in checked
         ],
     )
+
+
+def assistant_replies(
+    session: Session, settings: Settings, client_id: str, stored: Message, risk: RiskAssessment
+) -> list[BotReply]:
+    """Rasa's replies; a 503 if it cannot be reached (the message is kept, marked)."""
+    try:
+        return rasa_client.send(
+            settings.rasa_url, client_id, stored.text, to_metadata(risk), settings.rasa_timeout_s
+        )
+    except rasa_client.AssistantUnavailable as error:
+        stored.status = "undelivered"
+        session.commit()
+        raise ApiError(
+            503,
+            "assistant_unavailable",
+            "The assistant is not reachable right now. Your message is saved; please try again.",
+        ) from error
+
+
+def crisis_replies(
+    session: Session,
+    settings: Settings,
+    client_id: str,
+    stored: Message,
+    risk: RiskAssessment,
+    in_crisis_mode: bool,
+) -> list[BotReply]:
+    """The entry point's own crisis answer, so it never depends on Rasa being up.
+
+    A new crisis still goes to Rasa, briefly, so any exercise ends and what was written is
+    kept; its replies are not used. In crisis mode Rasa is not asked at all.
+    """
+    if not in_crisis_mode:
+        try:
+            rasa_client.send(
+                settings.rasa_url,
+                client_id,
+                stored.text,
+                to_metadata(risk),
+                settings.crisis_rasa_timeout_s,
+            )
+        except rasa_client.AssistantUnavailable:
+            stored.status = "undelivered"
+    text = crisis_reply(session, settings, client_id, alerted=True, asks=risk.level == "crisis")
+    return [BotReply(text)]

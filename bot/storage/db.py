@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,8 +35,28 @@ def engine_for(url: str) -> Engine:
 
 
 def init_schema(url: str) -> None:
-    """Creates every table that does not exist yet."""
-    Base.metadata.create_all(engine_for(url))
+    """Creates every table that does not exist yet, and columns added since a table was made."""
+    engine = engine_for(url)
+    Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A database made by an older version gets new columns, which all have server defaults."""
+    existing = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            have = {c["name"] for c in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    kind = column.type.compile(engine.dialect)
+                    default = column.server_default.arg  # type: ignore[union-attr]
+                    connection.execute(
+                        text(
+                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} "
+                            f"NOT NULL DEFAULT '{default}'"
+                        )
+                    )
 
 
 @contextmanager

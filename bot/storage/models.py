@@ -38,6 +38,8 @@ class Client(Base):
     # Chosen at enrolment: whether new entries are shared with the therapist unless said otherwise.
     share_by_default = Column(Boolean, nullable=False, default=False)
     token_hash = Column(String(64), nullable=False)
+    # Which crisis lines they are shown (config/crisis_resources.yml).
+    locale = Column(String(8), nullable=False, default="US", server_default="US")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     therapist = relationship("Therapist", back_populates="clients")
@@ -127,3 +129,61 @@ class EntryItem(Base):
     answered_at = Column(DateTime(timezone=True), nullable=True)
 
     entry = relationship("JournalEntry", back_populates="items")
+
+
+class Escalation(Base):
+    """A crisis handed to people: committed before the client sees any reply."""
+
+    __tablename__ = "escalations"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(64), ForeignKey("clients.id"), nullable=False, index=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False)
+    message_id = Column(Integer, ForeignKey("messages.id"), nullable=False)
+    reason = Column(String(200), nullable=False)
+    risk_level = Column(String(16), nullable=False)
+    risk_signals = Column(JSON, nullable=False)
+    # open -> acknowledged -> resolved; open and acknowledged put the client in crisis mode.
+    state = Column(String(16), nullable=False, default="open", index=True)
+    clinician = Column(String(200), nullable=True)
+    notes = Column(Text, nullable=True)
+    # Index into the on-call list of the contact told most recently, and when.
+    contact_index = Column(Integer, nullable=False, default=0)
+    notified_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    acknowledged_at = Column(DateTime(timezone=True), nullable=True)
+    resolved_at = Column(DateTime(timezone=True), nullable=True)
+
+    message = relationship("Message", lazy="joined")
+
+
+class OutboxDelivery(Base):
+    """One notification to send; kept until delivered, so a receiver that is down loses nothing."""
+
+    __tablename__ = "outbox"
+
+    id = Column(Integer, primary_key=True)
+    escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=False, index=True)
+    channel = Column(String(16), nullable=False)  # webhook | email
+    recipient = Column(String(500), nullable=False)
+    payload = Column(JSON, nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    delivered_at = Column(DateTime(timezone=True), nullable=True)
+    last_error = Column(Text, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class SafetyPlan(Base):
+    """The client's safety plan in their own words; one current plan per client."""
+
+    __tablename__ = "safety_plans"
+
+    client_id = Column(String(64), ForeignKey("clients.id"), primary_key=True)
+    warning_signs = Column(Text, nullable=True)
+    coping = Column(Text, nullable=True)
+    distractions = Column(Text, nullable=True)
+    people_to_ask = Column(Text, nullable=True)
+    professionals = Column(Text, nullable=True)
+    safer_surroundings = Column(Text, nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)

@@ -1,4 +1,7 @@
-"""A real running stack (action server, Rasa, entry point) on free loopback ports."""
+"""A real running stack (actions, Rasa, worker, entry point) on free loopback ports.
+
+Escalations from it go to real local receivers: a webhook server and an SMTP server.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +19,45 @@ from bot.stack import Stack
 from bot.storage.accounts import add_client
 from bot.storage.db import session_scope
 from tests.conftest import PROJECT_DIR
+from tests.receivers import SmtpReceiver, WebhookReceiver
 
 MODEL = PROJECT_DIR / "models" / "reflect.tar.gz"
 REFLECT = str(Path(sys.executable).parent / "reflect")
 RATE_LIMIT = 20
+WEBHOOK_SECRET = "test-secret"
+# Short, so the tests see an unacknowledged escalation move on to the next contact.
+ACK_S = 3.0
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Receivers:
+    webhook: WebhookReceiver
+    smtp: SmtpReceiver
+    on_call_file: Path
+
+
+@pytest.fixture(scope="session")
+def receivers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receivers]:
+    """Two on-call contacts, each with a webhook path on one receiver and an email address."""
+    webhook = WebhookReceiver(free_port(), WEBHOOK_SECRET)
+    smtp = SmtpReceiver(free_port())
+    on_call = tmp_path_factory.mktemp("config") / "on_call.yml"
+    on_call.write_text(
+        "contacts:\n"
+        f"  - {{name: First, email: first@clinic.example, webhook: '{webhook.url('/first')}'}}\n"
+        f"  - {{name: Second, email: second@clinic.example, webhook: '{webhook.url('/second')}'}}\n"
+    )
+    webhook.start()
+    smtp.start()
+    yield Receivers(webhook, smtp, on_call)
+    webhook.stop()
+    smtp.stop()
 
 
 def stack_settings(var_dir: Path, **overrides: object) -> Settings:
@@ -37,17 +69,25 @@ def stack_settings(var_dir: Path, **overrides: object) -> Settings:
         "rate_limit_messages": RATE_LIMIT,
         "rate_limit_window_s": 60.0,
         "max_message_bytes": 8192,
+        "webhook_secret": WEBHOOK_SECRET,
+        "escalation_ack_s": ACK_S,
+        "outbox_max_backoff_s": 1.0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, receivers: Receivers) -> Iterator[Stack]:
     """One stack for the whole session: Rasa takes about half a minute to start."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: `make test` trains it before pytest runs")
-    running = Stack(stack_settings(tmp_path_factory.mktemp("var")), MODEL)
+    settings = stack_settings(
+        tmp_path_factory.mktemp("var"),
+        on_call_file=receivers.on_call_file,
+        smtp_port=receivers.smtp.port,
+    )
+    running = Stack(settings, MODEL)
     running.start()
     yield running
     running.stop()

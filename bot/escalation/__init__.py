@@ -1,0 +1,1 @@
+"""Crisis escalation: the crisis reply, on-call contacts, notifiers and the outbox worker."""

@@ -1,0 +1,143 @@
+"""Escalations and their outbox: opening, finding, acknowledging, resolving and re-notifying."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.escalation.config import Contact
+from bot.storage.models import Escalation, Message, OutboxDelivery, utcnow
+
+ACTIVE = ("open", "acknowledged")
+
+
+class EscalationError(ValueError):
+    """A clinician's request that does not fit the escalation's state."""
+
+
+def active_escalation(session: Session, client_id: str) -> Escalation | None:
+    """The escalation that keeps the client in crisis mode, if any."""
+    return session.scalars(
+        select(Escalation)
+        .where(Escalation.client_id == client_id, Escalation.state.in_(ACTIVE))
+        .order_by(Escalation.id)
+        .limit(1)
+    ).first()
+
+
+def open_escalation(
+    session: Session, message: Message, client_id: str, reason: str, contacts: Sequence[Contact]
+) -> Escalation:
+    """Records the escalation and queues word to the first contact; the caller commits."""
+    escalation = Escalation(
+        client_id=client_id,
+        conversation_id=message.conversation_id,
+        message_id=message.id,
+        reason=reason,
+        risk_level=message.risk_level or "none",
+        risk_signals=list(message.risk_signals or []),
+        state="open",
+        contact_index=0,
+        notified_at=utcnow(),
+    )
+    session.add(escalation)
+    session.flush()
+    if contacts:
+        _queue(session, escalation, contacts[0], message.text)
+    return escalation
+
+
+def _queue(session: Session, escalation: Escalation, contact: Contact, text: str) -> None:
+    payload = notification(escalation, contact, text)
+    for channel, recipient in (("webhook", contact.webhook), ("email", contact.email)):
+        if recipient:
+            session.add(
+                OutboxDelivery(
+                    escalation_id=escalation.id,
+                    channel=channel,
+                    recipient=recipient,
+                    payload=payload,
+                    next_attempt_at=utcnow(),
+                )
+            )
+    session.flush()
+
+
+def notification(escalation: Escalation, contact: Contact, text: str) -> dict[str, Any]:
+    """What a clinician is told: enough to act on without opening anything else."""
+    return {
+        "event": "escalation",
+        "escalation_id": escalation.id,
+        "client_id": escalation.client_id,
+        "conversation_id": escalation.conversation_id,
+        "reason": escalation.reason,
+        "level": escalation.risk_level,
+        "signals": list(escalation.risk_signals),
+        "message": text,
+        "created_at": escalation.created_at.isoformat(),
+        "contact": contact.name,
+        "contact_index": escalation.contact_index,
+        "acknowledge_with": f"reflect escalations ack {escalation.id} --clinician NAME",
+    }
+
+
+def renotify_overdue(
+    session: Session, contacts: Sequence[Contact], ack_s: float, now: datetime
+) -> list[Escalation]:
+    """Open escalations nobody acknowledged in time go to the next contact (then round again)."""
+    overdue = list(
+        session.scalars(
+            select(Escalation).where(
+                Escalation.state == "open",
+                Escalation.notified_at <= now - timedelta(seconds=ack_s),
+            )
+        )
+    )
+    for escalation in overdue if contacts else []:
+        escalation.contact_index = (escalation.contact_index + 1) % len(contacts)
+        escalation.notified_at = now
+        _queue(session, escalation, contacts[escalation.contact_index], escalation.message.text)
+    return overdue
+
+
+def list_escalations(session: Session, include_resolved: bool = False) -> list[Escalation]:
+    query = select(Escalation).order_by(Escalation.id)
+    if not include_resolved:
+        query = query.where(Escalation.state.in_(ACTIVE))
+    return list(session.scalars(query))
+
+
+def _get(session: Session, escalation_id: int) -> Escalation:
+    escalation = session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise EscalationError(f"there is no escalation {escalation_id}")
+    return escalation
+
+
+def acknowledge(session: Session, escalation_id: int, clinician: str) -> Escalation:
+    """A clinician takes it on; nobody else is paged for it after this."""
+    escalation = _get(session, escalation_id)
+    if escalation.state != "open":
+        raise EscalationError(f"escalation {escalation_id} is {escalation.state}, not open")
+    escalation.state = "acknowledged"
+    escalation.clinician = clinician
+    escalation.acknowledged_at = utcnow()
+    return escalation
+
+
+def resolve(
+    session: Session, escalation_id: int, notes: str, clinician: str | None = None
+) -> Escalation:
+    """Ends crisis mode for the client; the notes say what was done."""
+    escalation = _get(session, escalation_id)
+    if escalation.state == "resolved":
+        raise EscalationError(f"escalation {escalation_id} is resolved already")
+    escalation.state = "resolved"
+    escalation.clinician = clinician or escalation.clinician
+    escalation.notes = notes
+    escalation.resolved_at = utcnow()
+    return escalation

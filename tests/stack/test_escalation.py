@@ -1,0 +1,182 @@
+"""Crisis escalation in the running stack, notified to real local receivers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from bot.stack import Stack
+from bot.storage.db import session_scope
+from bot.storage.models import Escalation, OutboxDelivery
+from tests.receivers import wait_for
+from tests.stack.conftest import REFLECT, Enrolled, Receivers, post, stack_settings
+
+CRISIS = "i have pills saved up and tonight is the night"
+ALERTED = "on-call clinician"
+GROWTH_PROMPT = "What's one thing, big or small"
+
+
+def escalations_of(stack: Stack, client_id: str) -> list[Escalation]:
+    with session_scope(stack.settings.app_database_url) as session:
+        return list(
+            session.scalars(
+                select(Escalation).where(Escalation.client_id == client_id).order_by(Escalation.id)
+            )
+        )
+
+
+def deliveries_of(stack: Stack, escalation_id: int) -> list[OutboxDelivery]:
+    with session_scope(stack.settings.app_database_url) as session:
+        return list(
+            session.scalars(
+                select(OutboxDelivery)
+                .where(OutboxDelivery.escalation_id == escalation_id)
+                .order_by(OutboxDelivery.id)
+            )
+        )
+
+
+def reflect(stack: Stack, *args: str) -> str:
+    """Runs the `reflect` CLI against the stack's database, as a clinician would."""
+    env = {**os.environ, "REFLECT_VAR_DIR": str(stack.settings.var_dir)}
+    env.pop("REFLECT_DATABASE_URL", None)
+    done = subprocess.run(
+        [REFLECT, *args], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    return done.stdout
+
+
+def texts(response_json: dict) -> str:
+    return " ".join(r["text"] for r in response_json["replies"])
+
+
+def test_a_crisis_is_escalated_before_the_reply_and_both_notifiers_get_it(
+    stack: Stack, enrol: Callable[..., Enrolled], receivers: Receivers
+) -> None:
+    client = enrol("escalated")
+    response = post(stack, client, CRISIS)
+
+    assert response.status_code == 200
+    reply = texts(response.json())
+    assert "Are you safe" in reply and ALERTED in reply
+    assert "988" in reply and "741741" in reply and "911" in reply
+    (escalation,) = escalations_of(stack, "escalated")
+    assert (escalation.state, escalation.risk_level) == ("open", "crisis")
+    assert escalation.risk_signals
+    assert escalation.message.text == CRISIS
+
+    (hook,) = wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
+    assert hook.payload["client_id"] == "escalated"
+    assert hook.payload["message"] == CRISIS
+    assert receivers.webhook.bad_signatures == 0
+    mail = wait_for(
+        lambda: [
+            m
+            for m in receivers.smtp.messages
+            if m["To"] == "first@clinic.example" and f"#{escalation.id}:" in m["Subject"]
+        ]
+    )
+    assert CRISIS in mail[0].get_payload()
+
+
+def test_after_a_crisis_no_growth_prompt_until_the_escalation_is_resolved(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("held")
+    assert post(stack, client, CRISIS).status_code == 200
+    (escalation,) = escalations_of(stack, "held")
+
+    for text in ["hi", "gratitude please", "ok", "yes"]:
+        response = post(stack, client, text)
+        assert response.status_code == 200
+        reply = texts(response.json())
+        assert ALERTED in reply and "988" in reply, text
+        assert GROWTH_PROMPT not in reply and "gratitude" not in reply.lower(), text
+
+    assert f"#{escalation.id} open" in reflect(stack, "escalations", "list")
+    reflect(stack, "escalations", "ack", str(escalation.id), "--clinician", "Dr. Rivera")
+    still = texts(post(stack, client, "gratitude please").json())
+    assert ALERTED in still and GROWTH_PROMPT not in still
+    out = reflect(stack, "escalations", "resolve", str(escalation.id), "--notes", "Called; safe.")
+    assert "resolved by Dr. Rivera" in out
+
+    assert GROWTH_PROMPT in texts(post(stack, client, "gratitude please").json())
+    assert f"#{escalation.id} " not in reflect(stack, "escalations", "list")
+    assert f"#{escalation.id} resolved" in reflect(stack, "escalations", "list", "--all")
+
+
+def test_a_receiver_that_is_down_gets_the_delivery_once_it_is_back(
+    stack: Stack, enrol: Callable[..., Enrolled], receivers: Receivers
+) -> None:
+    client = enrol("outage")
+    receivers.webhook.stop()
+    try:
+        assert post(stack, client, CRISIS).status_code == 200
+        (escalation,) = escalations_of(stack, "outage")
+        failed = wait_for(
+            lambda: [
+                d
+                for d in deliveries_of(stack, escalation.id)
+                if d.channel == "webhook" and d.attempts >= 2 and d.delivered_at is None
+            ]
+        )
+        assert "ConnectError" in (failed[0].last_error or "")
+    finally:
+        receivers.webhook.start()
+    (hook,) = wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
+    assert hook.payload["client_id"] == "outage"
+    assert all(d.delivered_at for d in deliveries_of(stack, escalation.id) if d.id == failed[0].id)
+
+
+def test_an_unacknowledged_escalation_goes_to_the_next_contact(
+    stack: Stack, enrol: Callable[..., Enrolled], receivers: Receivers
+) -> None:
+    client = enrol("unanswered")
+    assert post(stack, client, CRISIS).status_code == 200
+    (escalation,) = escalations_of(stack, "unanswered")
+
+    (second,) = wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/second"))
+    assert second.payload["contact"] == "Second"
+    wait_for(
+        lambda: [
+            m
+            for m in receivers.smtp.messages
+            if m["To"] == "second@clinic.example" and f"#{escalation.id}:" in m["Subject"]
+        ]
+    )
+    assert receivers.webhook.for_escalation(escalation.id, "/first")  # the first was told first
+    reflect(stack, "escalations", "ack", str(escalation.id), "--clinician", "Dr. Okafor")
+
+
+def test_with_rasa_stopped_the_entry_point_answers_a_crisis_and_escalates(
+    stack: Stack, enrol: Callable[..., Enrolled], receivers: Receivers
+) -> None:
+    client = enrol("no-rasa")
+    closed_port = stack_settings(stack.settings.var_dir).rasa_port
+    entry_only = Stack(
+        stack_settings(
+            stack.settings.var_dir,
+            rasa_port=closed_port,
+            on_call_file=receivers.on_call_file,
+            smtp_port=receivers.smtp.port,
+        ),
+        stack.model,
+    )
+    entry_only.start(only=("entry",))
+    try:
+        first = post(entry_only, client, CRISIS)
+        later = post(entry_only, client, "are you still there?")
+    finally:
+        entry_only.stop()
+
+    assert first.status_code == 200
+    assert "Are you safe" in texts(first.json()) and "988" in texts(first.json())
+    assert later.status_code == 200
+    assert ALERTED in texts(later.json())
+    (escalation,) = escalations_of(stack, "no-rasa")
+    assert escalation.state == "open"
+    # The session stack's worker delivers it, though this entry point had no Rasa behind it.
+    wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))

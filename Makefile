@@ -27,8 +27,9 @@ test: $(STAMP)
 train: $(MODEL)
 
 # Figures against targets (speed included); reported here, never asserted by timed tests.
-bench: $(STAMP)
+bench: $(STAMP) $(MODEL)
 	$(BIN)/reflect guard eval
+	$(BIN)/python -m benchmarks.escalation
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -24,6 +24,7 @@ T = TypeVar("T")
 class Received:
     path: str
     payload: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when it arrived, for the benchmark
 
 
 @dataclass

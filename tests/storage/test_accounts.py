@@ -26,7 +26,15 @@ def test_schema_has_every_table(db_url: str) -> None:
         "messages",
         "journal_entries",
         "entry_items",
+        "escalations",
+        "outbox",
+        "safety_plans",
     } <= tables
+
+
+def test_a_client_has_a_locale_for_crisis_lines(session: Session) -> None:
+    assert add_client(session, "Sam", client_id="sam")[0].locale == "US"
+    assert add_client(session, "Ana", client_id="ana", locale="uk")[0].locale == "UK"
 
 
 def test_a_therapist_has_clients(session: Session) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks `make bench` runs: figures printed next to their targets, never asserted."""

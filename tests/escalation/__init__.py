@@ -1,0 +1,1 @@
+"""Escalation: replies, configuration, the outbox worker."""

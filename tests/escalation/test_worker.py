@@ -1,0 +1,61 @@
+"""The outbox worker against real local receivers: retries with backoff, nothing lost."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from email.message import Message as Email
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.escalation.config import Contact
+from bot.escalation.worker import backoff_s, deliver_due
+from bot.settings import Settings
+from bot.storage.conversations import current_conversation, record
+from bot.storage.escalations import open_escalation
+from bot.storage.models import Client, OutboxDelivery, utcnow
+from guardrails import RiskAssessment
+from tests.receivers import SmtpReceiver, WebhookReceiver, wait_for
+from tests.stack.conftest import free_port
+
+SECRET = "unit-secret"
+
+
+def test_backoff_doubles_up_to_the_cap() -> None:
+    assert [backoff_s(n, 10) for n in range(1, 7)] == [1, 2, 4, 8, 10, 10]
+
+
+def test_a_delivery_waits_out_an_outage_and_arrives_signed(
+    session: Session, enrolled_client: Client
+) -> None:
+    webhook, smtp = WebhookReceiver(free_port(), SECRET), SmtpReceiver(free_port())
+    settings = replace(Settings(), webhook_secret=SECRET, smtp_port=smtp.port)
+    contact = Contact("First", email="first@clinic.example", webhook=webhook.url("/hook"))
+    conversation = current_conversation(session, "sam", 60)
+    message = record(
+        session, conversation, "client", "i took pills", risk=RiskAssessment("crisis", ("x",))
+    )
+    escalation = open_escalation(session, message, "sam", "a reason", [contact])
+    session.commit()
+
+    assert deliver_due(session, settings, utcnow()) == 0  # both receivers are down
+    rows = list(session.scalars(select(OutboxDelivery)))
+    assert all(r.attempts == 1 and r.last_error and r.delivered_at is None for r in rows)
+    assert deliver_due(session, settings, utcnow()) == 0  # not due yet: backing off
+
+    webhook.start()
+    smtp.start()
+    try:
+        later = utcnow() + timedelta(seconds=5)
+        assert deliver_due(session, settings, later) == 2
+        assert deliver_due(session, settings, later) == 0  # delivered once, not again
+        (hook,) = webhook.for_escalation(escalation.id, "/hook")
+        assert hook.payload["message"] == "i took pills"
+        assert webhook.bad_signatures == 0
+        mail: list[Email] = wait_for(lambda: smtp.messages)
+        assert mail[0]["To"] == "first@clinic.example"
+        assert f"#{escalation.id}" in mail[0]["Subject"]
+    finally:
+        webhook.stop()
+        smtp.stop()

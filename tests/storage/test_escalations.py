@@ -1,0 +1,113 @@
+"""Escalation records on a real SQLite file: opening, re-notifying, acknowledging, resolving."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from bot.escalation.config import Contact
+from bot.storage.conversations import current_conversation, record
+from bot.storage.db import engine_for, init_schema
+from bot.storage.escalations import (
+    EscalationError,
+    acknowledge,
+    active_escalation,
+    open_escalation,
+    renotify_overdue,
+    resolve,
+)
+from bot.storage.models import Client, Message, OutboxDelivery, utcnow
+from guardrails import RiskAssessment
+
+CONTACTS = [
+    Contact("First", email="first@clinic.example", webhook="http://127.0.0.1:1/first"),
+    Contact("Second", email="second@clinic.example"),
+]
+
+
+def crisis_message(session: Session) -> Message:
+    conversation = current_conversation(session, "sam", 60)
+    risk = RiskAssessment("crisis", ("plan",))
+    return record(session, conversation, "client", "tonight is the night", risk=risk)
+
+
+def outbox(session: Session) -> list[tuple[str, str, str]]:
+    rows = session.scalars(select(OutboxDelivery).order_by(OutboxDelivery.id))
+    return [(d.channel, d.recipient, d.payload["contact"]) for d in rows]
+
+
+def test_opening_records_the_message_and_queues_the_first_contact(
+    session: Session, enrolled_client: Client
+) -> None:
+    message = crisis_message(session)
+    escalation = open_escalation(session, message, "sam", "a reason", CONTACTS)
+
+    assert (escalation.state, escalation.risk_level, escalation.risk_signals) == (
+        "open",
+        "crisis",
+        ["plan"],
+    )
+    assert escalation.message_id == message.id
+    assert escalation.conversation_id == message.conversation_id
+    assert outbox(session) == [
+        ("webhook", "http://127.0.0.1:1/first", "First"),
+        ("email", "first@clinic.example", "First"),
+    ]
+    assert active_escalation(session, "sam") is escalation
+
+
+def test_overdue_escalations_go_to_the_next_contact_then_round_again(
+    session: Session, enrolled_client: Client
+) -> None:
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", CONTACTS)
+    assert renotify_overdue(session, CONTACTS, 300, utcnow()) == []
+
+    later = utcnow() + timedelta(seconds=301)
+    assert renotify_overdue(session, CONTACTS, 300, later) == [escalation]
+    assert outbox(session)[-1] == ("email", "second@clinic.example", "Second")
+    renotify_overdue(session, CONTACTS, 300, later + timedelta(seconds=301))
+    assert outbox(session)[-1] == ("email", "first@clinic.example", "First")
+
+
+def test_an_acknowledged_escalation_is_not_sent_on(
+    session: Session, enrolled_client: Client
+) -> None:
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", CONTACTS)
+    acknowledge(session, escalation.id, "Dr. Rivera")
+    assert renotify_overdue(session, CONTACTS, 300, utcnow() + timedelta(hours=1)) == []
+    assert active_escalation(session, "sam") is escalation  # still in crisis mode
+    with pytest.raises(EscalationError):
+        acknowledge(session, escalation.id, "Dr. Okafor")
+
+    resolve(session, escalation.id, "Spoke on the phone; safe with family.")
+    assert (escalation.state, escalation.clinician) == ("resolved", "Dr. Rivera")
+    assert escalation.notes == "Spoke on the phone; safe with family."
+    assert active_escalation(session, "sam") is None
+    with pytest.raises(EscalationError):
+        resolve(session, escalation.id, "again")
+
+
+def test_unknown_escalations_are_refused(session: Session) -> None:
+    with pytest.raises(EscalationError, match="no escalation 99"):
+        acknowledge(session, 99, "Dr. Rivera")
+
+
+def test_an_older_database_gets_the_locale_column(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with engine_for(url).begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE clients (id VARCHAR(64) PRIMARY KEY, display_name VARCHAR(200) "
+                "NOT NULL, therapist_id INTEGER, share_by_default BOOLEAN NOT NULL, "
+                "token_hash VARCHAR(64) NOT NULL, created_at DATETIME NOT NULL)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO clients VALUES ('old', 'Old', NULL, 0, 'x', '2026-01-01')")
+        )
+    init_schema(url)
+    with engine_for(url).connect() as connection:
+        assert connection.execute(text("SELECT locale FROM clients")).scalar_one() == "US"

@@ -22,6 +22,7 @@ INTENT_LABELS = {
     "request_exercise": "doing an exercise",
     "choose_gratitude": "the gratitude exercise",
     "share": "writing about your day",
+    "request_human": "talking with a person from your care team",
 }
 
 

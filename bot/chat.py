@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any, TextIO
 import httpx
 
 MAX_RETRIES_WHEN_LIMITED = 3
+CLINICIAN_POLL_S = 2.0
 
 
 @dataclass
@@ -23,6 +25,9 @@ class ChatSession:
     token: str
     timeout_s: float = 60.0
     buttons: dict[str, str] = field(default_factory=dict)
+    # The newest transcript message already seen, so only new clinician messages are shown.
+    seen_id: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def send(self, text: str) -> dict[str, Any]:
         """Sends a message and returns the entry point's JSON answer, waiting out rate limits."""
@@ -44,14 +49,57 @@ class ChatSession:
             }
         return body
 
+    def clinician_messages(self) -> list[str]:
+        """What a clinician wrote since last asked (the first call only catches up).
+
+        A failed poll shows nothing; the next one catches up.
+        """
+        with self._lock:
+            try:
+                response = httpx.get(
+                    f"{self.url}/v1/messages",
+                    params={"client_id": self.client_id, "after": self.seen_id},
+                    headers={"Authorization": f"Bearer {self.token}"},
+                    timeout=self.timeout_s,
+                )
+            except httpx.HTTPError:
+                return []
+            if not response.is_success:
+                return []
+            messages = response.json()["messages"]
+            first_call, self.seen_id = (
+                self.seen_id == 0,
+                max([self.seen_id, *(m["id"] for m in messages)]),
+            )
+        return [] if first_call else [m["text"] for m in messages if m["sender"] == "clinician"]
+
+
+def _print_clinician(texts: list[str], out: TextIO, as_json: bool) -> None:
+    for text in texts:
+        out.write(
+            json.dumps({"from": "clinician", "text": text}) + "\n"
+            if as_json
+            else f"clinician> {text}\n"
+        )
+    out.flush()
+
+
+def _watch_clinician(session: ChatSession, out: TextIO, stop: threading.Event) -> None:
+    """In a terminal, clinician messages show up while the client is typing."""
+    while not stop.wait(CLINICIAN_POLL_S):
+        _print_clinician(session.clinician_messages(), out, as_json=False)
+
 
 def run_chat(
     session: ChatSession, lines: Iterable[str], out: TextIO, *, as_json: bool, prompt: bool
 ) -> int:
     """Sends each line and prints the replies; returns 1 if any message failed, else 0."""
     failed = 0
+    session.clinician_messages()  # catch up: earlier chats are not shown again
+    stop = threading.Event()
     if prompt:
         out.write("Type a message; Ctrl-D or 'quit' leaves. Say 'stop' to end any exercise.\n")
+        threading.Thread(target=_watch_clinician, args=(session, out, stop), daemon=True).start()
     for line in _prompted(lines, out) if prompt else lines:
         text = line.rstrip("\n")
         if prompt and text.strip().lower() in {"quit", "exit"}:
@@ -64,6 +112,9 @@ def run_chat(
             body = {"error": "unreachable", "detail": f"Could not reach {session.url}: {error}"}
         failed |= "error" in body
         _print(body, out, as_json)
+        if not prompt:
+            _print_clinician(session.clinician_messages(), out, as_json)
+    stop.set()
     return int(failed)
 
 

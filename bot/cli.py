@@ -12,10 +12,14 @@ from pathlib import Path
 
 from bot.settings import Settings
 from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
+from bot.storage.conversations import messages_after
 from bot.storage.db import init_schema, session_scope
 from bot.storage.escalations import (
     EscalationError,
     acknowledge,
+    clinician_says,
+    join,
+    leave,
     list_escalations,
     resolve,
 )
@@ -53,6 +57,7 @@ def cmd_client_add(args: argparse.Namespace) -> int:
             args.name,
             client_id=args.id,
             therapist_id=args.therapist,
+            locale=args.locale,
             share_by_default=args.share,
         )
         sharing = "shared with their therapist" if client.share_by_default else "private"
@@ -131,6 +136,20 @@ def cmd_escalations(args: argparse.Namespace) -> int:
                 print("no open escalations")
         elif args.escalations == "ack":
             print(_describe(acknowledge(session, args.id, args.clinician)))
+        elif args.escalations == "join":
+            print(_describe(join(session, args.id, args.clinician)))
+            print("you are in the chat; the bot is quiet. write with `reflect escalations say`.")
+        elif args.escalations == "say":
+            clinician_says(session, args.id, args.text)
+        elif args.escalations == "leave":
+            leave(session, args.id)
+            print(f"left escalation {args.id}; the client stays in crisis mode until resolved")
+        elif args.escalations == "transcript":
+            escalation = session.get(Escalation, args.id)
+            if escalation is None:
+                raise EscalationError(f"there is no escalation {args.id}")
+            for message in messages_after(session, escalation.client_id, args.after):
+                print(f"[{message.id}] {message.sender}> {message.text}")
         else:
             print(_describe(resolve(session, args.id, args.notes, args.clinician)))
     return 0
@@ -209,7 +228,18 @@ def build_parser() -> argparse.ArgumentParser:
     e_resolve.add_argument("id", type=int)
     e_resolve.add_argument("--notes", required=True, help="what was done")
     e_resolve.add_argument("--clinician", help="who resolved it (default: who acknowledged it)")
-    for command in (e_list, e_ack, e_resolve):
+    e_join = escalations.add_parser("join", help="enter the client's chat; the bot goes quiet")
+    e_join.add_argument("id", type=int)
+    e_join.add_argument("--clinician", required=True, help="who is joining")
+    e_say = escalations.add_parser("say", help="write to the client, as the joined clinician")
+    e_say.add_argument("id", type=int)
+    e_say.add_argument("text")
+    e_leave = escalations.add_parser("leave", help="step out of the chat; crisis mode goes on")
+    e_leave.add_argument("id", type=int)
+    e_transcript = escalations.add_parser("transcript", help="the client's chat, everyone's words")
+    e_transcript.add_argument("id", type=int)
+    e_transcript.add_argument("--after", type=int, default=0, help="only after this message id")
+    for command in (e_list, e_ack, e_resolve, e_join, e_say, e_leave, e_transcript):
         command.set_defaults(func=cmd_escalations)
 
     chat = commands.add_parser("chat", help="chat with the running assistant")
@@ -250,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     c_add.add_argument("--name", required=True)
     c_add.add_argument("--id", help="the client id (default: generated)")
     c_add.add_argument("--therapist", type=int, help="the therapist's id")
+    c_add.add_argument(
+        "--locale", default="US", help="which crisis lines they see (config/crisis_resources.yml)"
+    )
     sharing = c_add.add_mutually_exclusive_group(required=True)
     sharing.add_argument(
         "--share",

@@ -21,9 +21,3 @@ TEXTS = [
 def test_the_response_passes_the_output_rail(text: str) -> None:
     assert check_reply(text).reasons == ()
     assert check_reply(text).verdict == "allow"
-
-
-@pytest.mark.parametrize("level", ["concern", "crisis"])
-def test_the_crisis_support_passes_whatever_the_client_said(level: str) -> None:
-    (support,) = DOMAIN["responses"]["utter_crisis_support"]
-    assert check_reply(support["text"], level).verdict == "allow"

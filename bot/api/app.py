@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import Depends, FastAPI
 
-from bot.api import messages
+from bot.api import messages, transcript
 from bot.api.deps import get_settings
 from bot.api.errors import ApiError, api_error_handler
 from bot.api.schemas import HealthOut
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window_s)
     app.add_exception_handler(ApiError, api_error_handler)
     app.include_router(messages.router)
+    app.include_router(transcript.router)
 
     @app.get("/healthz", response_model=HealthOut)
     def health(settings: Settings = Depends(get_settings)) -> HealthOut:

@@ -83,9 +83,14 @@ def authenticated_client(
     session: Session = Depends(get_session),
 ) -> Client:
     """The enrolled client the message is from, checked against their bearer token."""
-    client = session.get(Client, message.client_id)
+    return client_with_token(session, message.client_id, authorization)
+
+
+def client_with_token(session: Session, client_id: str, authorization: str) -> Client:
+    """The enrolled client, if the bearer token is theirs; a 404 or 401 otherwise."""
+    client = session.get(Client, client_id)
     if client is None:
-        raise ApiError(404, "unknown_client", f"No client is enrolled as '{message.client_id}'.")
+        raise ApiError(404, "unknown_client", f"No client is enrolled as '{client_id}'.")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token_matches(client, token.strip()):
         raise ApiError(401, "unauthorized", "The access token is missing or does not match.")

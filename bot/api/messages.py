@@ -17,20 +17,18 @@ from bot.api.deps import (
 )
 from bot.api.errors import ApiError
 from bot.api.schemas import ButtonOut, MessageIn, MessageOut, ReplyOut
-from bot.escalation.config import on_call_contacts
+from bot.escalation.escalate import CRISIS_REASON, escalate
 from bot.escalation.reply import crisis_reply
 from bot.rasa_client import BotReply
 from bot.ratelimit import RateLimiter
 from bot.risk_metadata import to_metadata
 from bot.settings import Settings
 from bot.storage.conversations import current_conversation, record, record_reply
-from bot.storage.escalations import active_escalation, open_escalation
+from bot.storage.escalations import active_escalation
 from bot.storage.models import Client, Message
 from guardrails import ReplyVerdict, RiskAssessment, assess_risk, check_reply, replacement_for
 
 router = APIRouter()
-
-CRISIS_REASON = "the input rail found a crisis"
 
 
 def guard_reply(reply: BotReply, user_level: str) -> tuple[BotReply, str, ReplyVerdict | None]:
@@ -51,7 +49,8 @@ def post_message(
 ) -> MessageOut:
     conversation = current_conversation(session, client.id, settings.conversation_idle_minutes)
     risk = assess_risk(message.text)
-    in_crisis_mode = active_escalation(session, client.id) is not None
+    active = active_escalation(session, client.id)
+    in_crisis_mode = active is not None
     # A crisis, and anything said in crisis mode, is never held back by the rate limit.
     urgent = risk.level == "crisis" or in_crisis_mode
     wait_s = 0.0 if urgent else limiter.try_acquire(client.id)
@@ -67,9 +66,12 @@ def post_message(
             headers={"Retry-After": str(seconds)},
         )
     stored = record(session, conversation, "client", message.text, risk=risk)
+    if active is not None and active.joined_by:
+        # A clinician is in the chat: they answer, and the bot stays quiet.
+        session.commit()
+        return MessageOut(conversation_id=conversation.id, replies=[])
     if risk.level == "crisis" and not in_crisis_mode:
-        contacts = on_call_contacts(settings.config_path(settings.on_call_file))
-        open_escalation(session, stored, client.id, CRISIS_REASON, contacts)
+        escalate(session, settings, stored, client.id, CRISIS_REASON)
     # The message, and any escalation, are durable before anything is answered.
     session.commit()
     if urgent:

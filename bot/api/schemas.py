@@ -27,6 +27,16 @@ class MessageOut(BaseModel):
     replies: list[ReplyOut]
 
 
+class TranscriptMessageOut(BaseModel):
+    id: int
+    sender: str  # client | bot | clinician
+    text: str
+
+
+class TranscriptOut(BaseModel):
+    messages: list[TranscriptMessageOut]
+
+
 class HealthOut(BaseModel):
     status: str
     assistant: str

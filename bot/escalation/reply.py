@@ -25,6 +25,13 @@ ALERTED = (
     "I've let the on-call clinician from your care team know, and a person will reach out to you."
 )
 STILL_HERE = "I'm still here and I read what you wrote."
+HANDED_OVER = (
+    "Of course. I've asked the on-call clinician from your care team to reach out to you, "
+    "and they have been alerted."
+)
+NOBODY_TOLD = (
+    "I can't reach a person from here, so please contact your care team or one of these lines."
+)
 NOT_A_PERSON = "I'm an automated companion, so I can't be with you the way a person can."
 
 
@@ -50,9 +57,19 @@ def crisis_reply(
     session: Session, settings: Settings, client_id: str, *, alerted: bool, asks: bool
 ) -> str:
     """The crisis answer: the safety question (`asks`), who was told, crisis lines, their plan."""
-    client = session.get(Client, client_id)
     first = SAFETY_QUESTION if asks else STILL_HERE
-    parts = [f"{first} {ALERTED}" if alerted else first, _lines(settings, client)]
+    return support_reply(session, settings, client_id, f"{first} {ALERTED}" if alerted else first)
+
+
+def handoff_reply(session: Session, settings: Settings, client_id: str, *, alerted: bool) -> str:
+    """The answer to asking for a person: who was told, and where help is while they wait."""
+    return support_reply(session, settings, client_id, HANDED_OVER if alerted else NOBODY_TOLD)
+
+
+def support_reply(session: Session, settings: Settings, client_id: str, opening: str) -> str:
+    """`opening`, then the client's crisis lines, their safety plan if any, and what we are."""
+    client = session.get(Client, client_id)
+    parts = [opening, _lines(settings, client)]
     plan = _plan(session, client_id)
     if plan:
         parts.append(plan)

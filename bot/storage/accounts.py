@@ -39,6 +39,7 @@ def add_client(
     client_id: str | None = None,
     therapist_id: int | None = None,
     share_by_default: bool = False,
+    locale: str = "US",
 ) -> tuple[Client, str]:
     """Creates a client and returns it with its access token, which is stored only as a hash."""
     client_id = f"c-{secrets.token_hex(4)}" if client_id is None else client_id
@@ -55,6 +56,7 @@ def add_client(
         therapist_id=therapist_id,
         share_by_default=share_by_default,
         token_hash=_hash(token),
+        locale=locale.upper(),
     )
     session.add(client)
     session.flush()

@@ -43,6 +43,29 @@ def latest_conversation_id(session: Session, client_id: str) -> int | None:
     ).first()
 
 
+def latest_client_message(session: Session, client_id: str) -> Message | None:
+    """The client's newest message: the entry point stores it before Rasa sees it."""
+    return session.scalars(
+        select(Message)
+        .join(Conversation)
+        .where(Conversation.client_id == client_id, Message.sender == "client")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+
+
+def messages_after(session: Session, client_id: str, after_id: int) -> list[Message]:
+    """The client's transcript past `after_id`, everyone's messages, oldest first."""
+    return list(
+        session.scalars(
+            select(Message)
+            .join(Conversation)
+            .where(Conversation.client_id == client_id, Message.id > after_id)
+            .order_by(Message.id)
+        )
+    )
+
+
 def record(
     session: Session,
     conversation: Conversation,

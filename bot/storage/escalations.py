@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.escalation.config import Contact
+from bot.storage.conversations import latest_conversation_id
 from bot.storage.models import Escalation, Message, OutboxDelivery, utcnow
 
 ACTIVE = ("open", "acknowledged")
@@ -137,7 +138,41 @@ def resolve(
     if escalation.state == "resolved":
         raise EscalationError(f"escalation {escalation_id} is resolved already")
     escalation.state = "resolved"
+    escalation.joined_by = None
     escalation.clinician = clinician or escalation.clinician
     escalation.notes = notes
     escalation.resolved_at = utcnow()
     return escalation
+
+
+def join(session: Session, escalation_id: int, clinician: str) -> Escalation:
+    """The clinician enters the client's chat, acknowledging it if need be; the bot goes quiet."""
+    escalation = _get(session, escalation_id)
+    if escalation.state == "resolved":
+        raise EscalationError(f"escalation {escalation_id} is resolved; there is no chat to join")
+    if escalation.state == "open":
+        acknowledge(session, escalation_id, clinician)
+    escalation.joined_by = clinician
+    return escalation
+
+
+def leave(session: Session, escalation_id: int) -> Escalation:
+    """The clinician steps out; crisis mode goes on until the escalation is resolved."""
+    escalation = _get(session, escalation_id)
+    escalation.joined_by = None
+    return escalation
+
+
+def clinician_says(session: Session, escalation_id: int, text: str) -> Message:
+    """Stores a joined clinician's message in the client's chat, marked as from a clinician."""
+    escalation = _get(session, escalation_id)
+    if escalation.joined_by is None:
+        raise EscalationError(f"join escalation {escalation_id} before writing to the client")
+    message = Message(
+        conversation_id=latest_conversation_id(session, escalation.client_id),
+        sender="clinician",
+        text=text,
+    )
+    session.add(message)
+    session.flush()
+    return message

@@ -68,7 +68,7 @@ class Message(Base):
 
     id = Column(Integer, primary_key=True)
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
-    sender = Column(String(16), nullable=False)  # client | bot
+    sender = Column(String(16), nullable=False)  # client | bot | clinician
     text = Column(Text, nullable=False)
     # accepted | rate_limited | undelivered (the assistant could not be reached)
     status = Column(String(16), nullable=False, default="accepted")
@@ -146,6 +146,8 @@ class Escalation(Base):
     # open -> acknowledged -> resolved; open and acknowledged put the client in crisis mode.
     state = Column(String(16), nullable=False, default="open", index=True)
     clinician = Column(String(200), nullable=True)
+    # The clinician in the chat now; while set, the bot is quiet for this client.
+    joined_by = Column(String(200), nullable=True)
     notes = Column(Text, nullable=True)
     # Index into the on-call list of the contact told most recently, and when.
     contact_index = Column(Integer, nullable=False, default=0)

@@ -6,8 +6,10 @@ import os
 import subprocess
 from collections.abc import Callable
 
+import httpx
 from sqlalchemy import select
 
+from bot.chat import ChatSession
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Escalation, OutboxDelivery
@@ -128,7 +130,12 @@ def test_a_receiver_that_is_down_gets_the_delivery_once_it_is_back(
         receivers.webhook.start()
     (hook,) = wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
     assert hook.payload["client_id"] == "outage"
-    assert all(d.delivered_at for d in deliveries_of(stack, escalation.id) if d.id == failed[0].id)
+    retried = failed[0].id
+    wait_for(  # the worker records the delivery just after the receiver has it
+        lambda: [
+            d for d in deliveries_of(stack, escalation.id) if d.id == retried and d.delivered_at
+        ]
+    )
 
 
 def test_an_unacknowledged_escalation_goes_to_the_next_contact(
@@ -180,3 +187,62 @@ def test_with_rasa_stopped_the_entry_point_answers_a_crisis_and_escalates(
     assert escalation.state == "open"
     # The session stack's worker delivers it, though this entry point had no Rasa behind it.
     wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
+
+
+def test_asking_for_a_person_escalates_and_holds_reflection_work(
+    stack: Stack, enrol: Callable[..., Enrolled], receivers: Receivers
+) -> None:
+    client = enrol("asker")
+    response = post(stack, client, "can i talk to a real person please")
+    assert response.status_code == 200
+    assert ALERTED in texts(response.json())
+    (escalation,) = escalations_of(stack, "asker")
+    assert escalation.reason == "the client asked for a person"
+    wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
+
+    later = texts(post(stack, client, "gratitude please").json())
+    assert ALERTED in later and GROWTH_PROMPT not in later
+
+
+def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("joined")
+    assert post(stack, client, CRISIS).status_code == 200
+    (escalation,) = escalations_of(stack, "joined")
+    chat = ChatSession(stack.settings.entry_url, client.client_id, client.token)
+    assert chat.clinician_messages() == []  # catches up on what was said before
+
+    reflect(stack, "escalations", "join", str(escalation.id), "--clinician", "Dr. Rivera")
+    quiet = post(stack, client, "is someone there?")
+    assert quiet.status_code == 200
+    assert quiet.json()["replies"] == []
+    reflect(stack, "escalations", "say", str(escalation.id), "I'm here. Are you somewhere safe?")
+
+    assert chat.clinician_messages() == ["I'm here. Are you somewhere safe?"]
+    polled = httpx.get(
+        f"{stack.settings.entry_url}/v1/messages",
+        params={"client_id": "joined", "after": 0},
+        headers={"Authorization": f"Bearer {client.token}"},
+    ).json()["messages"]
+    assert [m["sender"] for m in polled][-2:] == ["client", "clinician"]
+    transcript = reflect(stack, "escalations", "transcript", str(escalation.id))
+    assert "client> is someone there?" in transcript
+    assert "clinician> I'm here. Are you somewhere safe?" in transcript
+    assert "bot> " in transcript  # the crisis reply, before the clinician joined
+
+    reflect(stack, "escalations", "leave", str(escalation.id))
+    assert ALERTED in texts(post(stack, client, "ok").json())  # still in crisis mode
+    reflect(stack, "escalations", "resolve", str(escalation.id), "--notes", "Talked it through.")
+
+
+def test_the_transcript_needs_the_clients_token(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    enrol("private-chat")
+    response = httpx.get(
+        f"{stack.settings.entry_url}/v1/messages",
+        params={"client_id": "private-chat"},
+        headers={"Authorization": "Bearer wrong"},
+    )
+    assert response.status_code == 401

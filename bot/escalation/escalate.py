@@ -1,0 +1,24 @@
+"""Opening an escalation, the one way both the entry point and the action server do it."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.escalation.config import on_call_contacts
+from bot.settings import Settings
+from bot.storage.escalations import active_escalation, open_escalation
+from bot.storage.models import Escalation, Message
+
+CRISIS_REASON = "the input rail found a crisis"
+ASKED_REASON = "the client asked for a person"
+
+
+def escalate(
+    session: Session, settings: Settings, message: Message, client_id: str, reason: str
+) -> Escalation:
+    """The client's active escalation, or a new one told to the first contact; caller commits."""
+    active = active_escalation(session, client_id)
+    if active is not None:
+        return active
+    contacts = on_call_contacts(settings.config_path(settings.on_call_file))
+    return open_escalation(session, message, client_id, reason, contacts)

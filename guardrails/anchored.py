@@ -16,6 +16,8 @@ from spacy.matcher.levenshtein import levenshtein_compare
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from guardrails.patterns import words_of
+
 # Words so frequent that a pattern filed under them would run on almost every message.
 COMMON_WORDS = frozenset(
     {
@@ -176,14 +178,7 @@ def _words(spec: Spec) -> list[str] | None:
         return None
     if set(spec) == {"ORTH"}:
         return [spec["ORTH"].lower()]
-    if set(spec) != {"NORM"}:
-        return None
-    value = spec["NORM"]
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and set(value) == {"IN"}:
-        return list(value["IN"])
-    return None
+    return words_of(spec)
 
 
 def _test(spec: Spec) -> tuple | None:

@@ -36,7 +36,7 @@ def _fuzzy(word: str) -> TokenSpec:
     return {"NORM": {op: word}}
 
 
-def _words_of(spec: TokenSpec) -> list[str] | None:
+def words_of(spec: TokenSpec) -> list[str] | None:
     """The plain words a token spec accepts, or None when it is not a plain word test."""
     if set(spec) != {"NORM"}:
         return None
@@ -50,7 +50,7 @@ def _words_of(spec: TokenSpec) -> list[str] | None:
 
 def _fold(group: list[Choice], position: int) -> Choice:
     """Join choices that are equal except at `position` into one choice with an IN test there."""
-    words = sorted({word for choice in group for word in _words_of(choice[position]) or []})
+    words = sorted({word for choice in group for word in words_of(choice[position]) or []})
     spec: TokenSpec = {"NORM": words[0]} if len(words) == 1 else {"NORM": {"IN": words}}
     first = group[0]
     return (*first[:position], spec, *first[position + 1 :])
@@ -163,7 +163,7 @@ class PatternCompiler:
             for position in range(max(len(c) for c in choices)):
                 merged: dict[str, list[Choice]] = {}
                 for choice in choices:
-                    if len(choice) > position and _words_of(choice[position]) is not None:
+                    if len(choice) > position and words_of(choice[position]) is not None:
                         rest = repr((len(choice), choice[:position], choice[position + 1 :]))
                     else:
                         rest = repr(choice)

@@ -17,7 +17,8 @@ from bot.api.deps import (
 )
 from bot.api.errors import ApiError
 from bot.api.schemas import ButtonOut, MessageIn, MessageOut, ReplyOut
-from bot.escalation.escalate import CRISIS_REASON, escalate
+from bot.escalation.concern import SUICIDE_QUESTION, is_clear_no, needs_the_question, was_asked
+from bot.escalation.escalate import CRISIS_REASON, SAID_YES_REASON, escalate
 from bot.escalation.reply import crisis_reply
 from bot.rasa_client import BotReply
 from bot.ratelimit import RateLimiter
@@ -52,7 +53,9 @@ def post_message(
     active = active_escalation(session, client.id)
     in_crisis_mode = active is not None
     # A crisis, and anything said in crisis mode, is never held back by the rate limit.
-    urgent = risk.level == "crisis" or in_crisis_mode
+    # Anything but a clear no to the suicide question is treated as a crisis.
+    said_yes = was_asked(session, conversation.id) and not is_clear_no(message.text)
+    urgent = risk.level == "crisis" or in_crisis_mode or said_yes
     wait_s = 0.0 if urgent else limiter.try_acquire(client.id)
     if wait_s:
         # Kept in the transcript even though the assistant does not answer it.
@@ -72,12 +75,19 @@ def post_message(
         return MessageOut(conversation_id=conversation.id, replies=[])
     if risk.level == "crisis" and not in_crisis_mode:
         escalate(session, settings, stored, client.id, CRISIS_REASON)
+    elif said_yes and not in_crisis_mode:
+        escalate(session, settings, stored, client.id, SAID_YES_REASON)
     # The message, and any escalation, are durable before anything is answered.
     session.commit()
     if urgent:
-        replies = crisis_replies(session, settings, client.id, stored, risk, in_crisis_mode)
+        asks = risk.level == "crisis" or said_yes
+        # Only a new crisis goes to Rasa, to end any exercise; a "yes" would start one instead.
+        forward = risk.level == "crisis" and not in_crisis_mode
+        replies = crisis_replies(session, settings, client.id, stored, risk, forward, asks)
     else:
         replies = assistant_replies(session, settings, client.id, stored, risk)
+        if needs_the_question(risk):
+            replies.append(BotReply(SUICIDE_QUESTION))
     # In crisis mode the output rail treats every turn as a crisis: no growth prompt gets out.
     checked = [guard_reply(reply, "crisis" if urgent else risk.level) for reply in replies]
     for reply, original, verdict in checked:
@@ -119,14 +129,15 @@ def crisis_replies(
     client_id: str,
     stored: Message,
     risk: RiskAssessment,
-    in_crisis_mode: bool,
+    forward: bool,
+    asks: bool,
 ) -> list[BotReply]:
     """The entry point's own crisis answer, so it never depends on Rasa being up.
 
-    A new crisis still goes to Rasa, briefly, so any exercise ends and what was written is
-    kept; its replies are not used. In crisis mode Rasa is not asked at all.
+    With `forward` (a new crisis) Rasa still gets the message, briefly, so any exercise ends and
+    what was written is kept; its replies are not used. Otherwise Rasa is not asked at all.
     """
-    if not in_crisis_mode:
+    if forward:
         try:
             rasa_client.send(
                 settings.rasa_url,
@@ -137,5 +148,5 @@ def crisis_replies(
             )
         except rasa_client.AssistantUnavailable:
             stored.status = "undelivered"
-    text = crisis_reply(session, settings, client_id, alerted=True, asks=risk.level == "crisis")
+    text = crisis_reply(session, settings, client_id, alerted=True, asks=asks)
     return [BotReply(text)]

@@ -11,6 +11,7 @@ from bot.storage.models import Escalation, Message
 
 CRISIS_REASON = "the input rail found a crisis"
 ASKED_REASON = "the client asked for a person"
+SAID_YES_REASON = "the client did not say no when asked about thoughts of suicide"
 
 
 def escalate(

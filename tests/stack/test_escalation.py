@@ -246,3 +246,21 @@ def test_the_transcript_needs_the_clients_token(
         headers={"Authorization": "Bearer wrong"},
     )
     assert response.status_code == 401
+
+
+def test_hopelessness_gets_a_direct_question_and_a_yes_escalates(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    asked, denied = enrol("asked"), enrol("denied")
+    for client in (asked, denied):
+        replies = post(stack, client, "i feel so hopeless, nothing will ever change").json()
+        assert "thoughts of suicide?" in replies["replies"][-1]["text"]
+        assert escalations_of(stack, client.client_id) == []
+
+    answer = texts(post(stack, asked, "sometimes").json())
+    assert "Are you safe" in answer and ALERTED in answer
+    (escalation,) = escalations_of(stack, "asked")
+    assert escalation.reason.startswith("the client did not say no")
+
+    assert ALERTED not in texts(post(stack, denied, "no, i'm not").json())
+    assert escalations_of(stack, "denied") == []

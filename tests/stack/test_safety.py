@@ -103,7 +103,8 @@ def test_a_gratitude_offer_after_distress_is_replaced_and_recorded(
         assert post(stack, client, text).status_code == 200
     response = post(stack, client, "panicky and hopeless")
 
-    (reply,) = response.json()["replies"]
+    reply, question = response.json()["replies"]
+    assert "thoughts of suicide?" in question["text"]  # hopelessness gets the direct question
     assert "gratitude" not in reply["text"].lower()
     assert reply["buttons"] == []
     with session_scope(stack.settings.app_database_url) as session:

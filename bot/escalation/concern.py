@@ -1,0 +1,40 @@
+"""Hopelessness gets a direct, gentle question about suicide; anything but a clear no escalates."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Message
+from guardrails import RiskAssessment
+
+SUICIDE_QUESTION = (
+    "When things feel this hopeless, some people start to have thoughts of ending their life. "
+    "I'd like to ask you directly, and it's okay to answer honestly: are you having thoughts "
+    "of suicide?"
+)
+# Only a plain no stands down: "sometimes", "maybe" or a question back all go to a person.
+CLEAR_NO = re.compile(
+    r"^(no+|nope|nah|no,? i'?m not|i'?m not|not at all|no,? not at all|no,? never|never)[.! ]*$"
+)
+
+
+def needs_the_question(risk: RiskAssessment) -> bool:
+    return risk.level == "concern" and "hopelessness" in risk.signals
+
+
+def was_asked(session: Session, conversation_id: int) -> bool:
+    """Whether the assistant's last words in this conversation were the suicide question."""
+    last = session.scalars(
+        select(Message.text)
+        .where(Message.conversation_id == conversation_id, Message.sender == "bot")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+    return last == SUICIDE_QUESTION
+
+
+def is_clear_no(text: str) -> bool:
+    return bool(CLEAR_NO.match(text.strip().lower()))

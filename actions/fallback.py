@@ -23,6 +23,7 @@ INTENT_LABELS = {
     "choose_gratitude": "the gratitude exercise",
     "share": "writing about your day",
     "request_human": "talking with a person from your care team",
+    "make_safety_plan": "your safety plan",
 }
 
 

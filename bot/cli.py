@@ -76,6 +76,23 @@ def cmd_client_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_client_safety_plan(args: argparse.Namespace) -> int:
+    """For the therapist: the client's current safety plan, in their words."""
+    from bot.escalation.reply import PLAN_PARTS
+    from bot.storage.models import SafetyPlan
+
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        plan = session.get(SafetyPlan, args.id)
+        if plan is None:
+            print(f"{args.id} has no safety plan yet")
+            return 0
+        print(f"safety plan of {args.id}, last changed {plan.updated_at:%Y-%m-%d %H:%M} UTC")
+        for field, label in PLAN_PARTS:
+            print(f"- {label}: {getattr(plan, field) or '(not written)'}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import ChatSession, run_chat
 
@@ -297,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     c_token = client.add_parser("token", help="issue a new access token for a client")
     c_token.add_argument("id")
     c_token.set_defaults(func=cmd_client_token)
+    c_plan = client.add_parser("safety-plan", help="show a client's safety plan")
+    c_plan.add_argument("id")
+    c_plan.set_defaults(func=cmd_client_safety_plan)
     return parser
 
 

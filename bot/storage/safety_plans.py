@@ -1,0 +1,31 @@
+"""The client's safety plan: one current plan, changed part by part each time they redo it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from bot.storage.models import SafetyPlan
+
+PARTS = (
+    "warning_signs",
+    "coping",
+    "distractions",
+    "people_to_ask",
+    "professionals",
+    "safer_surroundings",
+)
+SKIP_WORDS = {"skip", "pass", "-", "n/a"}
+
+
+def save_plan(session: Session, client_id: str, answers: Mapping[str, str | None]) -> SafetyPlan:
+    """Stores the parts the client answered; a skipped or missing part keeps what it said before."""
+    plan = session.get(SafetyPlan, client_id) or SafetyPlan(client_id=client_id)
+    for part in PARTS:
+        answer = (answers.get(part) or "").strip()
+        if answer and answer.lower() not in SKIP_WORDS:
+            setattr(plan, part, answer)
+    session.add(plan)
+    session.flush()
+    return plan

@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
 from bot.settings import Settings
@@ -17,10 +18,11 @@ from bot.storage.accounts import add_client
 from bot.storage.db import init_schema, session_scope
 from bot.storage.models import Escalation
 from tests.receivers import WebhookReceiver, wait_for
-from tests.stack.conftest import Enrolled, free_port, post
+from tests.stack.conftest import Enrolled, free_port
 
 MODEL = Path("models/reflect.tar.gz")
 MESSAGES = 30
+WARM_UP = 3  # the first messages load code paths and connections; they are not counted
 CRISIS = "i have pills saved up and tonight is the night"
 TARGETS_MS = {"message -> committed escalation": 200, "message -> webhook received": 1000}
 
@@ -42,15 +44,26 @@ def measure(
 ) -> dict[str, list[float]]:
     """Sends one crisis per client, one after another, and times both milestones."""
     timings: dict[str, list[float]] = {name: [] for name in TARGETS_MS}
-    for client in clients:
+    # One kept-alive connection, as a chat app has: connection set-up is not the system's time.
+    http = httpx.Client(base_url=stack.settings.entry_url, timeout=60)
+    for n, client in enumerate(clients):
+        request = threading.Thread(
+            target=http.post,
+            args=("/v1/messages",),
+            kwargs={
+                "json": {"client_id": client.client_id, "text": CRISIS},
+                "headers": {"Authorization": f"Bearer {client.token}"},
+            },
+        )
         sent = time.monotonic()
-        request = threading.Thread(target=post, args=(stack, client, CRISIS))
         request.start()
         committed = _committed_at(stack.settings, client.client_id)
         (hook,) = wait_for(
             lambda c=client: [r for r in webhook.received if r.payload["client_id"] == c.client_id]
         )
         request.join()
+        if n < WARM_UP:
+            continue
         timings["message -> committed escalation"].append((committed - sent) * 1000)
         timings["message -> webhook received"].append((hook.at - sent) * 1000)
     return timings
@@ -77,7 +90,7 @@ def main() -> int:
     with session_scope(settings.app_database_url) as session:
         clients = [
             Enrolled(f"bench-{n}", add_client(session, "Bench", client_id=f"bench-{n}")[1])
-            for n in range(MESSAGES)
+            for n in range(WARM_UP + MESSAGES)
         ]
     webhook.start()
     stack = Stack(settings, MODEL)
@@ -88,11 +101,14 @@ def main() -> int:
     finally:
         stack.stop()
         webhook.stop()
-    print(f"escalation speed, {MESSAGES} crisis messages, full stack on this machine:")
+    print(
+        f"escalation speed, {MESSAGES} crisis messages after {WARM_UP} unmeasured, "
+        "full stack on this machine:"
+    )
     for name, values in timings.items():
         cuts = statistics.quantiles(values, n=100)
         print(
-            f"  {name}: p50 {cuts[49]:.0f} ms, p95 {cuts[94]:.0f} ms "
+            f"  {name}: p50 {cuts[49]:.0f} ms, p95 {cuts[94]:.0f} ms, max {max(values):.0f} ms "
             f"(target: p95 <= {TARGETS_MS[name]} ms)"
         )
     return 0

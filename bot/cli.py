@@ -195,7 +195,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"logs: {stack.log_dir}")
         if demo_token:
             print("chat in this terminal from another one:")
-            print(f"  .venv/bin/reflect chat --client {args.demo_client} --token {demo_token}")
+            print(f"  .venv/bin/reflect chat --client {args.demo_client} --token={demo_token}")
         print("Ctrl-C stops everything.")
         while True:
             stack.check_alive()

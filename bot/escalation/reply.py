@@ -19,10 +19,10 @@ PLAN_PARTS = (
 
 SAFETY_QUESTION = (
     "Thank you for telling me. That sounds really painful, and I'm glad you said it. "
-    "I want to ask you directly: are you safe right now? Are you safe at this moment?"
+    "I want to ask you directly: are you safe right now?"
 )
 ALERTED = (
-    "I've let the on-call clinician from your care team know, and a person will reach out to you."
+    "I've let the on-call clinician from your care team know, so a person can reach out to you."
 )
 STILL_HERE = "I'm still here and I read what you wrote."
 HANDED_OVER = (

@@ -19,6 +19,11 @@ class AccountError(ValueError):
     """An enrolment request that cannot be carried out as asked."""
 
 
+def _new_token() -> str:
+    """A random token; the prefix keeps it from starting with "-", which a CLI reads as a flag."""
+    return "rt_" + secrets.token_urlsafe(24)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -49,7 +54,7 @@ def add_client(
         raise AccountError(f"client {client_id} exists already")
     if therapist_id is not None and session.get(Therapist, therapist_id) is None:
         raise AccountError(f"there is no therapist {therapist_id}")
-    token = secrets.token_urlsafe(24)
+    token = _new_token()
     client = Client(
         id=client_id,
         display_name=display_name,
@@ -68,7 +73,7 @@ def reissue_token(session: Session, client_id: str) -> str:
     client = session.get(Client, client_id)
     if client is None:
         raise AccountError(f"there is no client {client_id}")
-    token = secrets.token_urlsafe(24)
+    token = _new_token()
     client.token_hash = _hash(token)
     return token
 

@@ -69,5 +69,5 @@ async def test_the_crisis_action_says_what_the_entry_point_says(
 ) -> None:
     await ActionCrisisSupport().run(dispatcher, make_tracker(), domain)
     (message,) = dispatcher.messages
-    assert "Are you safe at this moment?" in message["text"]
+    assert "are you safe right now?" in message["text"]
     assert "741741" in message["text"]

@@ -63,7 +63,7 @@ def test_a_crisis_is_escalated_before_the_reply_and_both_notifiers_get_it(
 
     assert response.status_code == 200
     reply = texts(response.json())
-    assert "Are you safe" in reply and ALERTED in reply
+    assert "are you safe right now?" in reply and ALERTED in reply
     assert "988" in reply and "741741" in reply and "911" in reply
     (escalation,) = escalations_of(stack, "escalated")
     assert (escalation.state, escalation.risk_level) == ("open", "crisis")
@@ -180,7 +180,7 @@ def test_with_rasa_stopped_the_entry_point_answers_a_crisis_and_escalates(
         entry_only.stop()
 
     assert first.status_code == 200
-    assert "Are you safe" in texts(first.json()) and "988" in texts(first.json())
+    assert "are you safe right now?" in texts(first.json()) and "988" in texts(first.json())
     assert later.status_code == 200
     assert ALERTED in texts(later.json())
     (escalation,) = escalations_of(stack, "no-rasa")
@@ -258,7 +258,7 @@ def test_hopelessness_gets_a_direct_question_and_a_yes_escalates(
         assert escalations_of(stack, client.client_id) == []
 
     answer = texts(post(stack, asked, "sometimes").json())
-    assert "Are you safe" in answer and ALERTED in answer
+    assert "are you safe right now?" in answer and ALERTED in answer
     (escalation,) = escalations_of(stack, "asked")
     assert escalation.reason.startswith("the client did not say no")
 

@@ -14,7 +14,7 @@ from bot.storage.journal import entries_for
 from bot.storage.models import BlockedReply, Conversation, Message
 from tests.stack.conftest import Enrolled, post
 
-CRISIS_SUPPORT = "Are you safe at this moment?"
+CRISIS_SUPPORT = "are you safe right now?"
 
 
 def last_user_parse(stack: Stack, sender: str) -> dict:

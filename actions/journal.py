@@ -1,4 +1,4 @@
-"""Saving what the client wrote when an exercise ends, finished or stopped early."""
+"""Starting, switching, resuming and saving exercises; what the client wrote is always kept."""
 
 from __future__ import annotations
 
@@ -7,16 +7,31 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.exercises import Exercise, collect_answers, last_exercise
+from actions.exercises import (
+    BY_INTENT,
+    BY_NAME,
+    EXERCISES,
+    PTG_CHECKIN,
+    VALUES,
+    Exercise,
+    collect_answers,
+    last_exercise,
+)
+from actions.offers import not_now, readiness_of
+from bot.readiness import allows
 from bot.settings import Settings
 from bot.storage.db import session_scope
-from bot.storage.journal import Answer, UnknownClient, save_entry
+from bot.storage.journal import Answer, UnknownClient, last_answer, save_entry, take_unfinished
+from bot.storage.ptg import save_ptg
 
 logger = logging.getLogger(__name__)
+
+# Featurized: the rules run an exercise's form once this names it (data/rules/exercises.yml).
+EXERCISE_SLOT = "exercise"
 
 
 def store_entry(
@@ -26,6 +41,9 @@ def store_entry(
     try:
         with session_scope(Settings.from_env().app_database_url) as session:
             entry = save_entry(session, client_id, exercise.name, answers, completed=completed)
+            if completed and exercise is PTG_CHECKIN:
+                scores = {str(a.slot).removeprefix("ptg_"): int(float(a.answer)) for a in answers}
+                save_ptg(session, client_id, scores)
             return entry.shared_with_therapist
     except UnknownClient:
         logger.warning("not saving a %s entry for unenrolled sender %s", exercise.name, client_id)
@@ -38,7 +56,7 @@ def summary_of(exercise: Exercise, slots: Mapping[str, Any]) -> str:
 
 def cleared(exercise: Exercise) -> list[EventType]:
     """Empties the exercise's slots, so the next run of it starts fresh."""
-    return [SlotSet(slot, None) for slot in exercise.slots]
+    return [SlotSet(slot, None) for slot in exercise.slots] + [SlotSet(EXERCISE_SLOT, None)]
 
 
 def utter_saved(dispatcher: CollectingDispatcher, shared: bool | None) -> None:
@@ -46,6 +64,104 @@ def utter_saved(dispatcher: CollectingDispatcher, shared: bool | None) -> None:
         dispatcher.utter_message(response="utter_entry_not_saved")
     else:
         dispatcher.utter_message(response="utter_entry_shared" if shared else "utter_entry_private")
+
+
+def keep_unfinished(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, exercise: Exercise
+) -> list[EventType]:
+    """Saves what was written so far as an unfinished entry, which can be resumed later."""
+    answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
+    if answers:
+        utter_saved(dispatcher, store_entry(tracker.sender_id, exercise, answers, completed=False))
+    return cleared(exercise)
+
+
+def leave_active_loop(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType]:
+    """Ends the check-in or exercise under way, keeping its answers, before another starts."""
+    active = tracker.active_loop.get("name")
+    if not active:
+        return []
+    events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
+    if active in EXERCISES:
+        dispatcher.utter_message(response="utter_switching")
+        events += keep_unfinished(dispatcher, tracker, domain, EXERCISES[active])
+    return events
+
+
+def start(client_id: str, exercise: Exercise) -> list[EventType]:
+    """Sets the `exercise` slot that runs its form; values also looks up last time's step."""
+    events: list[EventType] = []
+    if exercise is VALUES:
+        events.append(SlotSet("previous_value_action", previous_value_action(client_id)))
+    return [*events, SlotSet(EXERCISE_SLOT, exercise.name)]
+
+
+def previous_value_action(client_id: str) -> str | None:
+    with session_scope(Settings.from_env().app_database_url) as session:
+        return last_answer(session, client_id, VALUES.name, "value_action")
+
+
+def chosen_exercise(intent: str | None, offered: str | None) -> Exercise | None:
+    """The exercise the client picked by name, or the one offered when they said yes."""
+    if intent == "affirm":
+        return BY_NAME.get(offered or "")
+    return BY_INTENT.get(intent or "")
+
+
+def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
+    """Naming the exercise already under way ("my safe place is the beach") is an answer to it."""
+    requested = tracker.get_slot("requested_slot")
+    answer = [SlotSet(requested, tracker.latest_message.get("text"))] if requested else []
+    return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
+
+
+class ActionStartExercise(Action):
+    """Starts the chosen exercise if readiness opens it; mid-exercise, this is a switch."""
+
+    def name(self) -> str:
+        return "action_start_exercise"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        level = readiness_of(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        exercise = chosen_exercise(intent, tracker.get_slot("offered_exercise"))
+        if exercise is None or not allows(level, exercise.level):
+            not_now(dispatcher, level)
+            return [SlotSet(EXERCISE_SLOT, None)]
+        if tracker.active_loop.get("name") == exercise.form:
+            return answer_in_place(tracker, exercise)
+        left = leave_active_loop(dispatcher, tracker, domain)
+        return [*left, SlotSet("offered_exercise", None), *start(tracker.sender_id, exercise)]
+
+
+class ActionResumeExercise(Action):
+    """Picks up the latest unfinished exercise that readiness opens, with its answers so far."""
+
+    def name(self) -> str:
+        return "action_resume_exercise"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        open_now = [e.name for e in EXERCISES.values() if allows(readiness_of(tracker), e.level)]
+        try:
+            with session_scope(Settings.from_env().app_database_url) as session:
+                entry = take_unfinished(session, tracker.sender_id, open_now)
+                restored = {i.slot: i.answer for i in entry.items} if entry else {}
+                exercise = BY_NAME[entry.exercise] if entry else None
+        except UnknownClient:
+            exercise = None
+        if exercise is None:
+            dispatcher.utter_message(response="utter_nothing_to_resume")
+            return [SlotSet(EXERCISE_SLOT, None)]
+        left = leave_active_loop(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_resuming", title=exercise.title)
+        answers = [SlotSet(slot, restored[slot]) for slot in exercise.slots if slot in restored]
+        return [*left, *answers, *start(tracker.sender_id, exercise)]
 
 
 class ActionSaveEntry(Action):
@@ -66,7 +182,7 @@ class ActionSaveEntry(Action):
             response=f"utter_summary_{exercise.name}", summary=summary_of(exercise, tracker.slots)
         )
         utter_saved(dispatcher, shared)
-        return cleared(exercise)
+        return [*cleared(exercise), SlotSet("previous_value_action", None)]
 
 
 class ActionStopExercise(Action):
@@ -82,9 +198,4 @@ class ActionStopExercise(Action):
         exercise = last_exercise(tracker.events)
         if exercise is None:
             return []
-        answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
-        if answers:
-            utter_saved(
-                dispatcher, store_entry(tracker.sender_id, exercise, answers, completed=False)
-            )
-        return cleared(exercise)
+        return keep_unfinished(dispatcher, tracker, domain, exercise)

@@ -6,16 +6,16 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
-from bot.storage.models import JournalEntry
 from bot.storage.ptg import ptg_trend
 from bot.storage.readiness import snapshots_for
 from tests.stack.conftest import REFLECT, Enrolled, chat
 
-CHECK_IN = ["hi", "6", "steady enough"]
+CHECK_IN = ["hi", "6", "a bit tired"]
 
 
 def talk(stack: Stack, client: Enrolled, lines: list[str]) -> str:
@@ -31,13 +31,29 @@ def replies(stack: Stack, client: Enrolled, lines: list[str]) -> list[dict[str, 
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def entries(stack: Stack, client_id: str) -> list[JournalEntry]:
+@dataclass(frozen=True)
+class Saved:
+    """A journal entry as read back from the stack's database."""
+
+    exercise: str
+    completed: bool
+    resumed: bool
+    slots: list[str | None]
+    answers: list[str]
+
+
+def entries(stack: Stack, client_id: str) -> list[Saved]:
     with session_scope(stack.settings.app_database_url) as session:
-        return entries_for(session, client_id)
-
-
-def answers_of(entry: JournalEntry) -> list[str]:
-    return [item.answer for item in entry.items]
+        return [
+            Saved(
+                e.exercise,
+                e.completed,
+                e.resumed_at is not None,
+                [i.slot for i in e.items],
+                [i.answer for i in e.items],
+            )
+            for e in entries_for(session, client_id)
+        ]
 
 
 def reflect_cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
@@ -62,7 +78,7 @@ def test_a_low_check_in_offers_grounding_first_and_keeps_growth_prompts_closed(
     assert "isn't open right now" in out
     assert "You noticed: the blue mug; a car outside; the blanket on my knees." in out
     (entry,) = entries(stack, "low")
-    assert (entry.exercise, entry.completed, answers_of(entry)) == ("grounding", True, senses)
+    assert (entry.exercise, entry.completed, entry.answers) == ("grounding", True, senses)
     with session_scope(stack.settings.app_database_url) as session:
         levels = [(s.level, reasons) for s, reasons in snapshots_for(session, "low")]
     assert levels[0] == ("stabilize", ["today's mood rating is low (2/10)"])
@@ -75,7 +91,7 @@ def test_breathing_is_counted_across_turns(stack: Stack, enrol: Callable[..., En
         assert f"Breath {n} of 3" in out
     assert "You noticed: a bit looser." in out
     (entry,) = entries(stack, "breath")
-    assert answers_of(entry) == ["done", "done", "ok", "a bit looser"]
+    assert entry.answers == ["done", "done", "ok", "a bit looser"]
 
 
 def test_a_safe_place_end_to_end(stack: Stack, enrol: Callable[..., Enrolled]) -> None:
@@ -84,7 +100,7 @@ def test_a_safe_place_end_to_end(stack: Stack, enrol: Callable[..., Enrolled]) -
     out = talk(stack, client, ["safe place please", *place])
     assert "Thank you for sharing your safe place: my grandmother's kitchen." in out
     (entry,) = entries(stack, "safe")
-    assert (entry.exercise, answers_of(entry)) == ("safe_place", place)
+    assert (entry.exercise, entry.answers) == ("safe_place", place)
 
 
 def test_values_asks_next_time_how_the_step_went(
@@ -99,9 +115,9 @@ def test_values_asks_next_time_how_the_step_went(
     out = talk(stack, client, ["values please", *second])
     assert 'Last time you chose a small step for the week: "text my friend jo back"' in out
     done, again = entries(stack, "values")
-    assert answers_of(done) == ["friendships", "being someone who shows up", "4", first[3]]
-    assert again.items[0].slot == "value_followup"
-    assert answers_of(again) == second
+    assert done.answers == ["friendships", "being someone who shows up", "4", first[3]]
+    assert again.slots[0] == "value_followup"
+    assert again.answers == second
 
 
 def test_gratitude_with_savoring_after_a_check_in(
@@ -113,7 +129,7 @@ def test_gratitude_with_savoring_after_a_check_in(
     assert "stay with it for a moment" in out
     assert "Today you noted: a warm shower; soup; a text." in out
     (entry,) = entries(stack, "grateful")
-    assert answers_of(entry)[-1] == "the text, i read it twice"
+    assert entry.answers[-1] == "the text, i read it twice"
 
 
 def test_the_story_can_be_stopped_and_continued_from_last_time(
@@ -127,9 +143,9 @@ def test_the_story_can_be_stopped_and_continued_from_last_time(
     assert 'pick up where you left off in "My story"' in out
     assert "Your chapter: the long winter." in out
     partial, whole = entries(stack, "story")
-    assert (partial.completed, partial.resumed_at is not None) == (False, True)
+    assert (partial.completed, partial.resumed) == (False, True)
     assert whole.completed is True
-    assert answers_of(whole) == ["the long winter", *rest]
+    assert whole.answers == ["the long winter", *rest]
 
 
 def test_a_kind_word_end_to_end(stack: Stack, enrol: Callable[..., Enrolled]) -> None:
@@ -155,7 +171,7 @@ def test_meaning_making_opens_only_at_grow_here_by_the_therapist_turning_it_on(
     assert "'nothing has changed' or 'I don't know' are real answers" in out
     assert "no right answers" in out
     (entry,) = entries(stack, "meaning")
-    assert answers_of(entry)[1] == "(skipped)"
+    assert entry.answers[1] == "(skipped)"
 
 
 def test_the_therapist_turning_growth_prompts_off_means_stabilizing(

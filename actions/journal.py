@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 # Featurized: the rules run an exercise's form once this names it (data/rules/exercises.yml).
 EXERCISE_SLOT = "exercise"
+# Below this intent confidence, naming another exercise mid-exercise is read as an answer.
+SWITCH_CONFIDENCE = 0.8
 
 
 def store_entry(
@@ -79,15 +81,13 @@ def keep_unfinished(
 def leave_active_loop(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
 ) -> list[EventType]:
-    """Ends the check-in or exercise under way, keeping its answers, before another starts."""
+    """Ends the exercise under way, keeping its answers, before another starts."""
     active = tracker.active_loop.get("name")
-    if not active:
+    if active not in EXERCISES:
         return []
-    events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
-    if active in EXERCISES:
-        dispatcher.utter_message(response="utter_switching")
-        events += keep_unfinished(dispatcher, tracker, domain, EXERCISES[active])
-    return events
+    dispatcher.utter_message(response="utter_switching")
+    left = keep_unfinished(dispatcher, tracker, domain, EXERCISES[active])
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *left]
 
 
 def start(client_id: str, exercise: Exercise) -> list[EventType]:
@@ -111,10 +111,23 @@ def chosen_exercise(intent: str | None, offered: str | None) -> Exercise | None:
 
 
 def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
-    """Naming the exercise already under way ("my safe place is the beach") is an answer to it."""
+    """Keeps the message as the answer to the question asked, and carries on with the exercise."""
     requested = tracker.get_slot("requested_slot")
     answer = [SlotSet(requested, tracker.latest_message.get("text"))] if requested else []
     return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
+
+
+def misread_answer(tracker: Tracker, chosen: Exercise | None) -> Exercise | None:
+    """The exercise under way when a mid-exercise choice is really an answer to it.
+
+    That is when the choice names the same exercise ("my safe place is the beach") or the model
+    is unsure ("moving gently" read as the kind-word exercise): a misread answer must not end it.
+    """
+    active = EXERCISES.get(tracker.active_loop.get("name") or "")
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence", 1.0)
+    if active is not None and (chosen is active or confidence < SWITCH_CONFIDENCE):
+        return active
+    return None
 
 
 class ActionStartExercise(Action):
@@ -129,11 +142,12 @@ class ActionStartExercise(Action):
         level = readiness_of(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         exercise = chosen_exercise(intent, tracker.get_slot("offered_exercise"))
+        under_way = misread_answer(tracker, exercise)
+        if under_way is not None:
+            return answer_in_place(tracker, under_way)
         if exercise is None or not allows(level, exercise.level):
             not_now(dispatcher, level)
             return [SlotSet(EXERCISE_SLOT, None)]
-        if tracker.active_loop.get("name") == exercise.form:
-            return answer_in_place(tracker, exercise)
         left = leave_active_loop(dispatcher, tracker, domain)
         return [*left, SlotSet("offered_exercise", None), *start(tracker.sender_id, exercise)]
 
@@ -147,6 +161,9 @@ class ActionResumeExercise(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        under_way = misread_answer(tracker, None)
+        if under_way is not None:
+            return answer_in_place(tracker, under_way)
         open_now = [e.name for e in EXERCISES.values() if allows(readiness_of(tracker), e.level)]
         try:
             with session_scope(Settings.from_env().app_database_url) as session:

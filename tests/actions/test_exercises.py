@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
@@ -129,17 +130,29 @@ async def test_switching_midway_keeps_what_was_written_and_starts_the_new_one(
         assert [(i.slot, i.answer) for i in entry.items] == [("good_thing_1", "a warm shower")]
 
 
-async def test_switching_away_from_the_check_in_just_leaves_it(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+@pytest.mark.parametrize("intent", ["choose_self_compassion", "resume_exercise"])
+async def test_a_choice_the_model_is_unsure_of_mid_exercise_is_an_answer(
+    intent: str,
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
 ) -> None:
     tracker = make_tracker(
-        slots={"readiness": "stabilize"},
-        active_loop="checkin_form",
-        latest_message={"intent": {"name": "choose_breathing"}},
+        slots={"readiness": "explore", "requested_slot": "value_action"},
+        active_loop="values_form",
+        latest_message={
+            "intent": {"name": intent, "confidence": 0.54},
+            "text": "moving gently",
+        },
     )
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
-    assert events[0] == ActiveLoop(None)
+    action = ActionStartExercise() if intent.startswith("choose") else ActionResumeExercise()
+    events = await action.run(dispatcher, tracker, domain)
+    assert events == [SlotSet("value_action", "moving gently"), SlotSet("exercise", "values")]
     assert responses(dispatcher) == []
+    with session_scope(db_url) as session:
+        assert entries_for(session, "sam") == []
 
 
 async def test_resuming_restores_the_answers_so_far_once(

@@ -90,8 +90,8 @@ def chat(
             "chat",
             "--client",
             client.client_id,
-            "--token",
-            client.token,
+            # One argument, so a token that starts with "-" is not read as an option.
+            f"--token={client.token}",
             "--url",
             stack.settings.entry_url,
             *flags,

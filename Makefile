@@ -11,7 +11,7 @@ export RASA_TELEMETRY_ENABLED := false
 export REFLECT_ACTION_URL ?= http://127.0.0.1:5055/webhook
 export REFLECT_TRACKER_DB ?= var/tracker.db
 
-.PHONY: run test lint train nlu-cv lock clean
+.PHONY: run test bench lint train nlu-cv lock clean
 
 run: $(MODEL)
 	$(BIN)/reflect run --demo-client demo
@@ -31,6 +31,10 @@ nlu-cv: $(STAMP)
 	$(BIN)/python scripts/nlu-f1 var/results/nlu/intent_report.json
 
 train: $(MODEL)
+
+# Figures against targets (speed included); reported here, never asserted by timed tests.
+bench: $(STAMP)
+	$(BIN)/reflect guard eval
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -68,25 +68,16 @@ def utter_saved(dispatcher: CollectingDispatcher, shared: bool | None) -> None:
         dispatcher.utter_message(response="utter_entry_shared" if shared else "utter_entry_private")
 
 
-def keep_unfinished(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, exercise: Exercise
-) -> list[EventType]:
-    """Saves what was written so far as an unfinished entry, which can be resumed later."""
-    answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
-    if answers:
-        utter_saved(dispatcher, store_entry(tracker.sender_id, exercise, answers, completed=False))
-    return cleared(exercise)
-
-
 def leave_active_loop(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
 ) -> list[EventType]:
     """Ends the exercise under way, keeping its answers, before another starts."""
-    active = tracker.active_loop.get("name")
-    if active not in EXERCISES:
+    if tracker.active_loop.get("name") not in EXERCISES:
         return []
     dispatcher.utter_message(response="utter_switching")
-    left = keep_unfinished(dispatcher, tracker, domain, EXERCISES[active])
+    left, shared = keep_unfinished(tracker, domain)
+    if shared is not None:
+        utter_saved(dispatcher, shared)
     return [ActiveLoop(None), SlotSet("requested_slot", None), *left]
 
 
@@ -202,6 +193,19 @@ class ActionSaveEntry(Action):
         return [*cleared(exercise), SlotSet("previous_value_action", None)]
 
 
+def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventType], bool | None]:
+    """Saves what an interrupted exercise holds so far; returns the slot resets and the sharing.
+
+    The sharing is None when nothing was saved.
+    """
+    exercise = last_exercise(tracker.events)
+    if exercise is None:
+        return [], None
+    answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
+    shared = store_entry(tracker.sender_id, exercise, answers, completed=False) if answers else None
+    return cleared(exercise), shared
+
+
 class ActionStopExercise(Action):
     """Runs after the client says stop in an exercise: keeps what they wrote, without pressure."""
 
@@ -212,7 +216,7 @@ class ActionStopExercise(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_exercise_stopped")
-        exercise = last_exercise(tracker.events)
-        if exercise is None:
-            return []
-        return keep_unfinished(dispatcher, tracker, domain, exercise)
+        events, shared = keep_unfinished(tracker, domain)
+        if shared is not None:
+            utter_saved(dispatcher, shared)
+        return events

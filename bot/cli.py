@@ -129,6 +129,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_chat(session, lines, sys.stdout, as_json=args.json, prompt=interactive)
 
 
+def cmd_guard(args: argparse.Namespace) -> int:
+    """The guardrails' stable line interface: scripts and evaluations depend on its format."""
+    from guardrails import evaluate, jsonl
+
+    if args.guard == "risk":
+        jsonl.run_risk(sys.stdin, sys.stdout)
+    elif args.guard == "reply":
+        jsonl.run_reply(sys.stdin, sys.stdout)
+    else:
+        evaluate.run_eval(sys.stdout, as_json=args.json, shared_dir=args.shared)
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.stack import Stack, StackError
 
@@ -189,6 +202,19 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--url", help="the entry point (default: from REFLECT_HOST/REFLECT_PORT)")
     chat.add_argument("--json", action="store_true", help="print JSON lines, one per reply")
     chat.set_defaults(func=cmd_chat)
+
+    guard = commands.add_parser("guard", help="the safety rails as JSON-lines filters")
+    rails = guard.add_subparsers(dest="guard", required=True)
+    rails.add_parser("risk", help='stdin {"id", "text"} -> {"id", "level", "signals"}')
+    rails.add_parser(
+        "reply", help='stdin {"id", "text", "user_text"?} -> {"id", "verdict", "reasons"}'
+    )
+    evaluation = rails.add_parser(
+        "eval", help="precision, recall and false alarms on the test sets"
+    )
+    evaluation.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluation.add_argument("--shared", type=Path, help="the shared data folder (../shared/data)")
+    guard.set_defaults(func=cmd_guard)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     db.add_parser("init", help="create the tables").set_defaults(func=cmd_db_init)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -23,12 +24,14 @@ class AssistantUnavailable(RuntimeError):
     """Rasa did not answer in time or answered with an error."""
 
 
-def send(rasa_url: str, sender: str, text: str, timeout_s: float) -> list[BotReply]:
-    """Posts one client message and returns the bot's replies in order."""
+def send(
+    rasa_url: str, sender: str, text: str, metadata: dict[str, Any], timeout_s: float
+) -> list[BotReply]:
+    """Posts one client message, with what the entry point knows of it, and returns the replies."""
     try:
         response = httpx.post(
             f"{rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text},
+            json={"sender": sender, "message": text, "metadata": metadata},
             timeout=timeout_s,
         )
         response.raise_for_status()

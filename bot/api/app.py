@@ -12,12 +12,14 @@ from bot.api.schemas import HealthOut
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.storage.db import init_schema
+from guardrails import warm_up
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app with its settings, schema and rate limiter; uvicorn calls this as a factory."""
     settings = settings or Settings.from_env()
     init_schema(settings.app_database_url)
+    warm_up()
     app = FastAPI(title="Reflect entry point", version="0.1.0")
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window_s)

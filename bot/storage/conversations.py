@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Conversation, Message, utcnow
+from bot.storage.models import BlockedReply, Conversation, Message, utcnow
+
+if TYPE_CHECKING:
+    from guardrails import ReplyVerdict, RiskAssessment
 
 
 def current_conversation(session: Session, client_id: str, idle_minutes: int) -> Conversation:
@@ -40,11 +44,41 @@ def latest_conversation_id(session: Session, client_id: str) -> int | None:
 
 
 def record(
-    session: Session, conversation: Conversation, sender: str, text: str, status: str = "accepted"
+    session: Session,
+    conversation: Conversation,
+    sender: str,
+    text: str,
+    status: str = "accepted",
+    risk: RiskAssessment | None = None,
 ) -> Message:
-    message = Message(conversation_id=conversation.id, sender=sender, text=text, status=status)
+    message = Message(
+        conversation_id=conversation.id,
+        sender=sender,
+        text=text,
+        status=status,
+        risk_level=risk.level if risk else None,
+        risk_signals=list(risk.signals) if risk else None,
+    )
     session.add(message)
     session.flush()
+    return message
+
+
+def record_reply(
+    session: Session,
+    conversation: Conversation,
+    sent: str,
+    blocked: ReplyVerdict | None,
+    original: str,
+) -> Message:
+    """Stores the reply the client saw and, if the output rail replaced it, what it replaced."""
+    message = record(session, conversation, "bot", sent)
+    if blocked is not None:
+        session.add(
+            BlockedReply(
+                message_id=message.id, original_text=original, reasons=list(blocked.reasons)
+            )
+        )
     return message
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -72,9 +72,28 @@ class Message(Base):
     text = Column(Text, nullable=False)
     # accepted | rate_limited | undelivered (the assistant could not be reached)
     status = Column(String(16), nullable=False, default="accepted")
+    # The input rail's verdict on a client message: none | concern | crisis, and its signals.
+    risk_level = Column(String(16), nullable=True)
+    risk_signals = Column(JSON, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     conversation = relationship("Conversation", back_populates="messages")
+    blocked_reply = relationship("BlockedReply", back_populates="message", uselist=False)
+
+
+class BlockedReply(Base):
+    """A bot reply the output rail held back, kept with its reasons for the therapist to see."""
+
+    __tablename__ = "blocked_replies"
+
+    id = Column(Integer, primary_key=True)
+    # The message the client saw instead.
+    message_id = Column(Integer, ForeignKey("messages.id"), nullable=False, unique=True)
+    original_text = Column(Text, nullable=False)
+    reasons = Column(JSON, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    message = relationship("Message", back_populates="blocked_reply")
 
 
 class JournalEntry(Base):

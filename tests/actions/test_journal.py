@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,8 +12,10 @@ from actions.exercises import GRATITUDE, last_exercise, prompt_text
 from actions.journal import ActionSaveEntry, ActionStopExercise
 from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
-from bot.storage.models import Client
 from tests.actions.conftest import MakeTracker, responses
+
+# Every test here acts for Sam, an enrolled client who shares entries by default.
+pytestmark = pytest.mark.usefixtures("enrolled_client")
 
 ANSWERS = {
     "good_thing_1": "my sister called",
@@ -47,11 +50,7 @@ def test_prompts_are_the_questions_of_the_domain(domain: dict[str, Any]) -> None
 
 
 async def test_a_finished_exercise_is_saved_and_summed_up(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     tracker = make_tracker(slots=ANSWERS, events=gratitude_events(ANSWERS))
     events = await ActionSaveEntry().run(dispatcher, tracker, domain)
@@ -73,7 +72,7 @@ async def test_a_finished_exercise_is_saved_and_summed_up(
 
 
 async def test_an_unenrolled_sender_is_told_the_entry_was_not_saved(
-    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     tracker = make_tracker(sender_id="stranger", slots=ANSWERS, events=gratitude_events(ANSWERS))
     await ActionSaveEntry().run(dispatcher, tracker, domain)
@@ -81,11 +80,7 @@ async def test_an_unenrolled_sender_is_told_the_entry_was_not_saved(
 
 
 async def test_stopping_midway_keeps_what_was_written(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     partial = {"good_thing_1": "a long bath", "why_1": "my body relaxed"}
     tracker = make_tracker(slots=partial, events=gratitude_events(partial))
@@ -100,11 +95,7 @@ async def test_stopping_midway_keeps_what_was_written(
 
 
 async def test_stopping_before_any_answer_saves_nothing(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     tracker = make_tracker(events=[{"event": "active_loop", "name": "gratitude_form"}])
     await ActionStopExercise().run(dispatcher, tracker, domain)
@@ -114,11 +105,7 @@ async def test_stopping_before_any_answer_saves_nothing(
 
 
 async def test_stopping_the_check_in_just_stops(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
     tracker = make_tracker(events=[{"event": "active_loop", "name": "checkin_form"}])
     assert await ActionStopExercise().run(dispatcher, tracker, domain) == []

@@ -201,3 +201,17 @@ def test_the_reflection_check_in_is_offered_once_and_shown_as_a_trend(
     assert trend.returncode == 0, trend.stderr
     assert "not a validated measure" in trend.stdout
     assert trend.stdout.splitlines()[-1].split()[1:] == ["3", "0", "4", "2", "5"]
+
+
+def test_a_crisis_mid_exercise_ends_it_and_keeps_what_was_written(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("crisis-story")
+    out = talk(stack, client, ["my story", "the hard year", "honestly i just want to end it all"])
+    assert "Are you safe at this moment?" in out
+    (entry,) = entries(stack, "crisis-story")
+    assert (entry.exercise, entry.completed, entry.answers) == (
+        "narrative",
+        False,
+        ["the hard year"],
+    )

@@ -1,0 +1,75 @@
+"""The input rail inside Rasa: every message's risk level reaches the dialogue, on any channel.
+
+A crisis overrides the NLU model's intent, so safety never rests on the model's guess. When the
+entry point has already assessed the message, it sends the assessment as metadata and it is
+reused here rather than computed twice; `rasa shell` and direct REST calls are assessed here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.risk_metadata import RISK_KEY, from_metadata, to_metadata
+from guardrails import RiskAssessment, assess_risk, warm_up
+
+CRISIS_INTENT = "crisis"
+RISK_ENTITY = "risk_level"
+
+
+def apply_assessment(message: Message, assessment: RiskAssessment) -> None:
+    """Records the assessment on the message and, for a crisis, overrides the intent."""
+    text = message.get(TEXT) or ""
+    model_intent = (message.get(INTENT) or {}).get("name")
+    # The model's own guess is kept, so a review can see what the override changed.
+    risk = {**to_metadata(assessment)[RISK_KEY], "model_intent": model_intent}
+    message.set(RISK_KEY, risk, add_to_output=True)
+    entity = {
+        "entity": RISK_ENTITY,
+        "value": assessment.level,
+        "start": 0,
+        "end": len(text),
+        "extractor": RiskAssessor.__name__,
+    }
+    message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+    if assessment.level == CRISIS_INTENT:
+        crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
+        ranking = [
+            i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != CRISIS_INTENT
+        ]
+        message.set(INTENT, crisis, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RiskAssessor(GraphComponent):
+    """Runs last in the NLU pipeline, after the classifier and the fallback classifier."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RiskAssessor:
+        warm_up()
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            assessment = from_metadata(message.get("metadata")) or assess_risk(
+                message.get(TEXT) or ""
+            )
+            apply_assessment(message, assessment)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,235 @@
+"""Input rail: the hard cases by name, and odd input that must never crash."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from guardrails import RiskAssessment, assess_risk
+
+
+def level(text: str) -> str:
+    return assess_risk(text).level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wish I wouldn't wake up",
+        "I want to kill myself",
+        "i don't want to be alive anymore",
+        "honestly i'm gonna kms",
+        "thinking about how to unalive myself",
+        "sewerslide is all i think about",
+        "I just want to end it all",
+        "Don't worry, I won't be around much longer.",
+        "i want to kil myslef",
+        "I'VE BEEN HAVING SUICIDAL THOUGHTS",
+    ],
+)
+def test_suicidal_thoughts_plain_coded_and_misspelt_are_crisis(text: str) -> None:
+    assert level(text) == "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("I've been stockpiling my sleeping pills.", "plan_or_means"),
+        ("I wrote goodbye letters to my family last night.", "preparation"),
+        ("I've been giving away all my things.", "preparation"),
+        ("I took a whole bottle of pills on Saturday.", "recent_attempt"),
+        ("I cut myself again last night.", "self_harm"),
+        ("The urge to cut is so strong tonight.", "self_harm"),
+        ("I'm going to kill him.", "harm_to_others"),
+        ("He said he'd kill me if I leave.", "danger_now"),
+        ("My boyfriend hit me again last night.", "danger_now"),
+        ("Everyone would be better off without me.", "burden_death_wish"),
+    ],
+)
+def test_each_crisis_category_names_its_signal(text: str, signal: str) -> None:
+    result = assess_risk(text)
+    assert result.level == "crisis"
+    assert signal in result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to die lol jk",
+        "kms haha just kidding",
+        "I want to die. Forget I said that.",
+    ],
+)
+def test_retraction_after_disclosure_stays_crisis(text: str) -> None:
+    result = assess_risk(text)
+    assert result.level == "crisis"
+    assert "retraction_after_disclosure" in result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How many paracetamol would it take to kill someone? Asking for a friend.",
+        "what's the most painless way to die? my friend wants to know",
+        "what is the lethal dose of sertraline",
+    ],
+)
+def test_method_questions_for_a_friend_are_crisis(text: str) -> None:
+    result = assess_risk(text)
+    assert result.level == "crisis"
+    assert "method_question" in result.signals
+
+
+def test_friend_framing_is_recorded() -> None:
+    text = "How many sleeping pills would it take to not wake up? Asking for a friend."
+    assert "method_question_third_party" in assess_risk(text).signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This homework is killing me.",
+        "I'm dying to see the new exhibition.",
+        "I killed it at work today.",
+        "I could murder a pizza right now.",
+        "I'm dead 😂 that video",
+        "I cut myself shaving this morning.",
+        "I keep beating myself up about that email.",
+        "I overdosed on coffee before the exam lol",
+        "I'm going to end it with him tonight, the relationship isn't working.",
+    ],
+)
+def test_idioms_and_accidents_are_not_risk(text: str) -> None:
+    assert level(text) == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal.",
+        "I have no thoughts of hurting myself.",
+        "I would never kill myself, I just feel sad.",
+        "I've never self-harmed.",
+        "No, I'm not thinking about suicide.",
+    ],
+)
+def test_plain_denials_are_none(text: str) -> None:
+    assert level(text) == "none"
+
+
+def test_denial_does_not_reach_past_a_new_clause() -> None:
+    assert level("He never listens to anyone, I'll kill him.") == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Years ago I tried to take my life; today I want to write about how far I've come.",
+        "I used to self-harm as a teenager, but I've been clean for six years.",
+        "When I was a kid my dad would beat me. I'm safe now and I'm proud of who I am.",
+    ],
+)
+def test_past_resolved_history_is_none(text: str) -> None:
+    assert level(text) == "none"
+
+
+def test_past_history_not_said_to_be_resolved_is_concern() -> None:
+    result = assess_risk("When I was fifteen I used to cut myself.")
+    assert result == RiskAssessment("concern", ("history_of_risk",))
+
+
+def test_past_risk_that_is_still_going_on_is_crisis() -> None:
+    assert level("I started cutting when I was twelve and I still do.") == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My uncle died by suicide when I was ten.",
+        "My friend self-harms and I'm worried about her.",
+        "We talked about self-harm awareness in class today.",
+    ],
+)
+def test_someone_elses_risk_or_the_topic_is_none(text: str) -> None:
+    assert level(text) == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("I had a panic attack on the bus.", "panic"),
+        ("The flashbacks are back every night.", "flashback"),
+        ("Nothing feels real, I'm watching myself from outside.", "dissociation"),
+        ("I feel hopeless.", "hopelessness"),
+        ("I feel worthless.", "worthlessness"),
+        ("I'm so overwhelmed I can't think.", "overwhelmed"),
+        ("I haven't slept in three days.", "insomnia"),
+        ("I've been drinking every night just to cope.", "drinking_to_cope"),
+        ("I feel like such a burden to my family.", "burden"),
+    ],
+)
+def test_serious_distress_is_concern(text: str, signal: str) -> None:
+    result = assess_risk(text)
+    assert result.level == "concern"
+    assert signal in result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm grateful for my sister and our walk today.",
+        "Work was stressful but I handled it.",
+        "I want to reflect on my values this week.",
+    ],
+)
+def test_ordinary_journaling_is_none(text: str) -> None:
+    assert assess_risk(text) == RiskAssessment("none", ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t",
+        "😭😭😭",
+        "今日は散歩に行きました。",
+        "\x00\x01\x02",
+        "\ud800 lone surrogate",
+        "!?." * 30000,
+    ],
+)
+def test_odd_input_never_crashes(text: str) -> None:
+    assert assess_risk(text).level in ("none", "concern", "crisis")
+
+
+def test_empty_text_is_none_with_no_signals() -> None:
+    assert assess_risk("") == RiskAssessment("none", ())
+
+
+def test_crisis_at_the_end_of_a_100kb_text_is_found() -> None:
+    calm = ("I walked to the shops and made tea when I got home. " * 2000)[:100_000]
+    assert level(calm) == "none"
+    assert level(calm + " I want to kill myself.") == "crisis"
+
+
+def test_a_phrase_across_a_chunk_boundary_is_found() -> None:
+    from guardrails.text import CHUNK_CHARS
+
+    for offset in (-12, -5, 0, 5):
+        text = ("word " * 2000)[: CHUNK_CHARS + offset] + " i want to die " + "word " * 100
+        assert level(text) == "crisis", offset
+
+
+def test_disguised_spellings_are_read() -> None:
+    assert level("thinking about su1c1de every night") == "crisis"
+    assert level("i wanna k*ll myself") == "crisis"
+    assert level("i want to diiiie") == "crisis"
+
+
+def test_result_is_frozen_and_rejects_non_text() -> None:
+    result = assess_risk("hello")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.level = "crisis"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        assess_risk(None)  # type: ignore[arg-type]

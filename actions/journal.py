@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,8 +33,14 @@ logger = logging.getLogger(__name__)
 
 # Featurized: the rules run an exercise's form once this names it (data/rules/exercises.yml).
 EXERCISE_SLOT = "exercise"
-# Below this intent confidence, naming another exercise mid-exercise is read as an answer.
+# Below this intent confidence, naming another exercise mid-exercise is read as an answer,
+# and so is a stop without any word for stopping in it (real stops score 0.95 and above).
 SWITCH_CONFIDENCE = 0.8
+STOP_CONFIDENCE = 0.8
+STOP_WORDS = re.compile(
+    r"\b(stop|quit|pause|enough|not now|can'?t|cannot|exit|cancel|end|leave|too much)\b",
+    re.IGNORECASE,
+)
 
 
 def store_entry(
@@ -103,9 +110,26 @@ def chosen_exercise(intent: str | None, offered: str | None) -> Exercise | None:
 
 def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
     """Keeps the message as the answer to the question asked, and carries on with the exercise."""
-    requested = tracker.get_slot("requested_slot")
-    answer = [SlotSet(requested, tracker.latest_message.get("text"))] if requested else []
+    asked = next(
+        (
+            e["value"]
+            for e in reversed(tracker.events)
+            if e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value")
+        ),
+        None,
+    )
+    answer = [SlotSet(asked, tracker.latest_message.get("text"))] if asked else []
     return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
+
+
+def sure_to_stop(message: Mapping[str, Any]) -> bool:
+    """Whether a stop is meant: the model is sure, or the client used a word for stopping.
+
+    Short answers ("lavender", "the rough carpet") are sometimes read as stop with low
+    confidence; those go on as answers. Any stopping word always stops.
+    """
+    confidence = (message.get("intent") or {}).get("confidence", 1.0)
+    return confidence >= STOP_CONFIDENCE or bool(STOP_WORDS.search(message.get("text") or ""))
 
 
 def misread_answer(tracker: Tracker, chosen: Exercise | None) -> Exercise | None:
@@ -207,7 +231,7 @@ def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventTyp
 
 
 class ActionStopExercise(Action):
-    """Runs after the client says stop in an exercise: keeps what they wrote, without pressure."""
+    """Runs after the client says stop: keeps what they wrote; an unsure stop is an answer."""
 
     def name(self) -> str:
         return "action_stop_exercise"
@@ -215,6 +239,9 @@ class ActionStopExercise(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        exercise = last_exercise(tracker.events)
+        if exercise is not None and not sure_to_stop(tracker.latest_message):
+            return answer_in_place(tracker, exercise)
         dispatcher.utter_message(response="utter_exercise_stopped")
         events, shared = keep_unfinished(tracker, domain)
         if shared is not None:

@@ -10,7 +10,12 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.exercises import EXERCISES, NARRATIVE, PTG_CHECKIN, VALUES, collect_answers
 from actions.forms import VALIDATIONS
-from actions.journal import ActionResumeExercise, ActionSaveEntry, ActionStartExercise
+from actions.journal import (
+    ActionResumeExercise,
+    ActionSaveEntry,
+    ActionStartExercise,
+    ActionStopExercise,
+)
 from bot.readiness import SKIPPED
 from bot.storage.db import session_scope
 from bot.storage.journal import Answer, entries_for, save_entry
@@ -141,6 +146,7 @@ async def test_a_choice_the_model_is_unsure_of_mid_exercise_is_an_answer(
 ) -> None:
     tracker = make_tracker(
         slots={"readiness": "explore", "requested_slot": "value_action"},
+        events=[{"event": "slot", "name": "requested_slot", "value": "value_action"}],
         active_loop="values_form",
         latest_message={
             "intent": {"name": intent, "confidence": 0.54},
@@ -227,6 +233,7 @@ async def test_naming_the_exercise_under_way_answers_it_instead_of_restarting(
 ) -> None:
     tracker = make_tracker(
         slots={"readiness": "stabilize", "requested_slot": "safe_place"},
+        events=[{"event": "slot", "name": "requested_slot", "value": "safe_place"}],
         active_loop="safe_place_form",
         latest_message={
             "intent": {"name": "choose_safe_place"},
@@ -241,3 +248,52 @@ async def test_naming_the_exercise_under_way_answers_it_instead_of_restarting(
     assert responses(dispatcher) == []
     with session_scope(db_url) as session:
         assert entries_for(session, "sam") == []
+
+
+def stopped_grounding(text: str, confidence: float) -> dict[str, Any]:
+    """The tracker fields after a stop intent ended the grounding form at its second question."""
+    return {
+        "slots": {"sense_see": "the window"},
+        "events": [
+            *form_events("grounding_form", {"sense_see": "the window"}),
+            {"event": "slot", "name": "requested_slot", "value": "sense_hear"},
+            {"event": "active_loop", "name": None},
+            {"event": "slot", "name": "requested_slot", "value": None},
+        ],
+        "latest_message": {"intent": {"name": "stop", "confidence": confidence}, "text": text},
+    }
+
+
+async def test_a_stop_the_model_is_unsure_of_is_an_answer_and_the_exercise_goes_on(
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(**stopped_grounding("lavender", 0.66))
+    events = await ActionStopExercise().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("sense_hear", "lavender"), SlotSet("exercise", "grounding")]
+    assert responses(dispatcher) == []
+    with session_scope(db_url) as session:
+        assert entries_for(session, "sam") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence"), [("stop", 1.0), ("this is too much", 0.55), ("pause pls", 0.4)]
+)
+async def test_a_sure_stop_or_any_stopping_word_ends_the_exercise(
+    text: str,
+    confidence: float,
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(**stopped_grounding(text, confidence))
+    await ActionStopExercise().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_exercise_stopped", "utter_entry_shared"]
+    with session_scope(db_url) as session:
+        (entry,) = entries_for(session, "sam")
+        assert (entry.exercise, entry.completed) == ("grounding", False)

@@ -60,6 +60,7 @@ def store_entry(
 
 
 def summary_of(exercise: Exercise, slots: Mapping[str, Any]) -> str:
+    """The answers read back in the closing message, in the client's own words."""
     return "; ".join(str(slots[s]) for s in exercise.summary_slots if slots.get(s))
 
 
@@ -97,6 +98,7 @@ def start(client_id: str, exercise: Exercise) -> list[EventType]:
 
 
 def previous_value_action(client_id: str) -> str | None:
+    """Last time's committed step, which the values exercise asks about first."""
     with session_scope(Settings.from_env().app_database_url) as session:
         return last_answer(session, client_id, VALUES.name, "value_action")
 

@@ -26,6 +26,7 @@ def readiness_of(tracker: Tracker) -> str:
 
 
 def choice_buttons(exercises: list[Exercise]) -> list[dict[str, str]]:
+    """One button per exercise, and always a way to decline."""
     return [{"title": e.title, "payload": f"/{e.intent}"} for e in exercises] + [DECLINE]
 
 
@@ -47,6 +48,8 @@ def ptg_offer_due(client_id: str) -> bool:
 
 
 class ActionOfferExercises(Action):
+    """Offers what readiness opens, first suggestion first; the reflection check-in on its pace."""
+
     def name(self) -> str:
         return "action_offer_exercises"
 

@@ -37,6 +37,7 @@ def check_readiness(client_id: str, risk_level: str | None, mood_now: float | No
 
 
 def current_mood(tracker: Tracker) -> float | None:
+    """Today's rating when the check-in ran in this conversation."""
     score = tracker.get_slot("mood_score")
     return float(score) if isinstance(score, (int, float)) else None
 

@@ -95,6 +95,7 @@ def cmd_client_trend(args: argparse.Namespace) -> int:
 
 
 def _score(value: int | None) -> str:
+    """A dash for a question left unanswered."""
     return "-" if value is None else str(value)
 
 

@@ -35,6 +35,7 @@ GROUNDING_EXERCISES = ("grounding", "breathing", "safe_place")
 
 
 def _client(session: Session, client_id: str) -> Client:
+    """The enrolled client, or UnknownClient: readiness is kept only for people enrolled."""
     client = session.get(Client, client_id)
     if client is None:
         raise UnknownClient(client_id)
@@ -42,6 +43,7 @@ def _client(session: Session, client_id: str) -> Client:
 
 
 def record_mood(session: Session, client_id: str, score: float, word: str | None) -> MoodRating:
+    """Keeps a check-in rating with its conversation: the mood trend readiness reads."""
     _client(session, client_id)
     rating = MoodRating(
         client_id=client_id,
@@ -55,6 +57,7 @@ def record_mood(session: Session, client_id: str, score: float, word: str | None
 
 
 def growth_setting(session: Session, client_id: str) -> str:
+    """The therapist's growth-prompts setting for the client (auto unless changed)."""
     return _client(session, client_id).growth_prompts
 
 

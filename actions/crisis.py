@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -33,29 +35,36 @@ def hand_over(client_id: str) -> str:
         return handoff_reply(session, settings, client_id, alerted=message is not None)
 
 
-class ActionCrisisSupport(Action):
-    """Keeps what an interrupted exercise held, quietly, and answers with the crisis support."""
+class HandOverAction(Action, ABC):
+    """Ends any running exercise, keeping what it held, and answers with people to turn to."""
+
+    @abstractmethod
+    def reply(self, client_id: str) -> str:
+        """The text to send; any escalation is committed before it is built."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events, _shared = keep_unfinished(tracker, domain)
+        dispatcher.utter_message(text=self.reply(tracker.sender_id))
+        return events
+
+
+class ActionCrisisSupport(HandOverAction):
+    """The crisis answer, in the same words the entry point uses."""
 
     def name(self) -> str:
         return "action_crisis_support"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        events, _shared = keep_unfinished(tracker, domain)
-        dispatcher.utter_message(text=crisis_text(tracker.sender_id))
-        return events
+    def reply(self, client_id: str) -> str:
+        return crisis_text(client_id)
 
 
-class ActionRequestHuman(Action):
-    """Keeps what an interrupted exercise held and hands the client to the on-call clinician."""
+class ActionRequestHuman(HandOverAction):
+    """Hands the client to the on-call clinician when they ask for a person."""
 
     def name(self) -> str:
         return "action_request_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        events, _shared = keep_unfinished(tracker, domain)
-        dispatcher.utter_message(text=hand_over(tracker.sender_id))
-        return events
+    def reply(self, client_id: str) -> str:
+        return hand_over(client_id)

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.journal import keep_unfinished
+from actions.safety import utter_checked
 from bot.escalation.escalate import ASKED_REASON, escalate
 from bot.escalation.reply import crisis_reply, handoff_reply
 from bot.settings import Settings
@@ -46,7 +47,7 @@ class HandOverAction(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events, _shared = keep_unfinished(tracker, domain)
-        dispatcher.utter_message(text=self.reply(tracker.sender_id))
+        utter_checked(dispatcher, tracker, domain, text=self.reply(tracker.sender_id))
         return events
 
 

@@ -9,6 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.safety import utter_checked
+
 # How each intent is put to the client when the assistant is unsure it understood.
 INTENT_LABELS = {
     "greet": "saying hello",
@@ -48,7 +50,10 @@ class ActionAskAffirmation(Action):
         if guess is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        dispatcher.utter_message(
+        utter_checked(
+            dispatcher,
+            tracker,
+            domain,
             response="utter_ask_affirmation",
             guess=INTENT_LABELS[guess],
             buttons=[

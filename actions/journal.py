@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.exercises import Exercise, collect_answers, last_exercise
+from actions.safety import utter_checked
 from bot.settings import Settings
 from bot.storage.db import session_scope
 from bot.storage.journal import Answer, UnknownClient, save_entry
@@ -62,8 +63,12 @@ class ActionSaveEntry(Action):
             return []
         answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
         shared = store_entry(tracker.sender_id, exercise, answers, completed=True)
-        dispatcher.utter_message(
-            response=f"utter_summary_{exercise.name}", summary=summary_of(exercise, tracker.slots)
+        utter_checked(
+            dispatcher,
+            tracker,
+            domain,
+            response=f"utter_summary_{exercise.name}",
+            summary=summary_of(exercise, tracker.slots),
         )
         utter_saved(dispatcher, shared)
         return cleared(exercise)

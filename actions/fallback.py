@@ -21,6 +21,15 @@ INTENT_LABELS = {
     "ask_capabilities": "asking what I can do",
     "request_exercise": "doing an exercise",
     "choose_gratitude": "the gratitude exercise",
+    "choose_grounding": "the five senses grounding exercise",
+    "choose_breathing": "slow breathing",
+    "choose_safe_place": "picturing a safe place",
+    "choose_values": "the exercise about what matters to you",
+    "choose_narrative": "writing about this chapter of your story",
+    "choose_self_compassion": "the kind word exercise",
+    "choose_meaning": "looking back on what has changed",
+    "choose_ptg": "the two-weekly reflection check-in",
+    "resume_exercise": "picking up an exercise from last time",
     "share": "writing about your day",
 }
 

@@ -10,9 +10,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.readiness import GROWTH_SETTINGS
 from bot.settings import Settings
 from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
 from bot.storage.db import init_schema, session_scope
+from bot.storage.journal import UnknownClient
+from bot.storage.ptg import DOMAINS, ptg_trend
+from bot.storage.readiness import growth_setting, set_growth_setting, snapshots_for
 
 DEFAULT_MODEL = Path("models/reflect.tar.gz")
 
@@ -61,6 +65,52 @@ def cmd_client_token(args: argparse.Namespace) -> int:
             f"new access token for {args.id} (the old one no longer works): "
             f"{reissue_token(session, args.id)}"
         )
+    return 0
+
+
+def cmd_client_growth(args: argparse.Namespace) -> int:
+    """The therapist's switch: growth prompts off, left to the readiness check (auto), or on."""
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        set_growth_setting(session, args.id, args.setting)
+    print(f"growth prompts for {args.id}: {args.setting}")
+    return 0
+
+
+def cmd_client_trend(args: argparse.Namespace) -> int:
+    """The client's own reflection check-ins over time, 0-5 per domain."""
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        checkins = ptg_trend(session, args.id)
+        print(
+            f"Reflection check-ins for {args.id} (a reflection check-in, not a validated measure)"
+        )
+        if not checkins:
+            print("no check-ins yet")
+        print("date        " + "  ".join(f"{d:>13}" for d in DOMAINS))
+        for checkin in checkins:
+            scores = "  ".join(f"{_score(getattr(checkin, d)):>13}" for d in DOMAINS)
+            print(f"{checkin.answered_at:%Y-%m-%d}  {scores}")
+    return 0
+
+
+def _score(value: int | None) -> str:
+    """A dash for a question left unanswered."""
+    return "-" if value is None else str(value)
+
+
+def cmd_client_readiness(args: argparse.Namespace) -> int:
+    """Each readiness check of a client, with its reasons, for the therapist."""
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        print(f"growth prompts: {growth_setting(session, args.id)}")
+        for snapshot, reasons in snapshots_for(session, args.id):
+            print(
+                f"{snapshot.created_at:%Y-%m-%d %H:%M}  conversation {snapshot.conversation_id}: "
+                f"{snapshot.level}"
+            )
+            for reason in reasons:
+                print(f"    - {reason}")
     return 0
 
 
@@ -199,6 +249,16 @@ def build_parser() -> argparse.ArgumentParser:
     c_token = client.add_parser("token", help="issue a new access token for a client")
     c_token.add_argument("id")
     c_token.set_defaults(func=cmd_client_token)
+    c_growth = client.add_parser("growth", help="turn a client's growth prompts off, auto or on")
+    c_growth.add_argument("id")
+    c_growth.add_argument("setting", choices=GROWTH_SETTINGS)
+    c_growth.set_defaults(func=cmd_client_growth)
+    c_trend = client.add_parser("trend", help="a client's reflection check-ins over time")
+    c_trend.add_argument("id")
+    c_trend.set_defaults(func=cmd_client_trend)
+    c_ready = client.add_parser("readiness", help="a client's readiness checks and their reasons")
+    c_ready.add_argument("id")
+    c_ready.set_defaults(func=cmd_client_readiness)
     return parser
 
 
@@ -208,6 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except AccountError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except UnknownClient as error:
+        print(f"error: there is no client {error}", file=sys.stderr)
         return 1
 
 

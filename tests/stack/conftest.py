@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -77,4 +78,27 @@ def post(stack: Stack, client: Enrolled, text: str) -> httpx.Response:
         json={"client_id": client.client_id, "text": text},
         headers={"Authorization": f"Bearer {client.token}"},
         timeout=60,
+    )
+
+
+def chat(
+    stack: Stack, client: Enrolled, lines: list[str], *flags: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            REFLECT,
+            "chat",
+            "--client",
+            client.client_id,
+            # One argument, so a token that starts with "-" is not read as an option.
+            f"--token={client.token}",
+            "--url",
+            stack.settings.entry_url,
+            *flags,
+        ],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )

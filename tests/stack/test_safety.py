@@ -95,7 +95,7 @@ def test_a_crisis_is_answered_even_past_the_rate_limit(
     assert CRISIS_SUPPORT in " ".join(r["text"] for r in response.json()["replies"])
 
 
-def test_a_gratitude_offer_after_distress_is_replaced_and_recorded(
+def test_after_distress_readiness_offers_grounding_so_the_rail_has_nothing_to_replace(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("paced")
@@ -103,16 +103,20 @@ def test_a_gratitude_offer_after_distress_is_replaced_and_recorded(
         assert post(stack, client, text).status_code == 200
     response = post(stack, client, "panicky and hopeless")
 
-    (reply,) = response.json()["replies"]
-    assert "gratitude" not in reply["text"].lower()
-    assert reply["buttons"] == []
+    (offer,) = response.json()["replies"]
+    assert "each of your senses" in offer["text"]
+    assert "gratitude" not in offer["text"].lower()
+    assert [b["title"] for b in offer["buttons"]] == [
+        "Yes, let's try",
+        "Slow breathing",
+        "A safe place",
+        "Not now",
+    ]
     with session_scope(stack.settings.app_database_url) as session:
-        sent, blocked = session.execute(
-            select(Message, BlockedReply)
-            .join(BlockedReply)
+        blocked = session.scalars(
+            select(BlockedReply)
+            .join(Message)
             .join(Conversation)
             .where(Conversation.client_id == "paced")
-        ).one()
-        assert sent.text == reply["text"]
-        assert "gratitude exercise" in blocked.original_text
-        assert blocked.reasons
+        ).all()
+        assert blocked == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker, utils
@@ -11,7 +13,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.readiness import SKIPPED
+
 MAX_ANSWER_CHARS = 4000
+# Answers that pass on a prompt; they are kept as SKIPPED, which the openness signal counts.
+SKIP_ANSWERS = frozenset(
+    {"skip", "pass", "next", "skip this one", "skip it", "i'd rather not say", "rather not say"}
+)
+_NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?|[a-z]+")
 
 
 def clean_answer(value: Any) -> str | None:
@@ -19,13 +34,32 @@ def clean_answer(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())
+    if text.lower().strip(" .!") in SKIP_ANSWERS:
+        return SKIPPED
     return text[:MAX_ANSWER_CHARS] or None
+
+
+def parse_scale(text: Any, top: int) -> float | None:
+    """The first number from 0 to `top` in the answer ("7", "about a 6", "seven/10"), else None."""
+    if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+        return None
+    for token in _NUMBER.findall(str(text).lower()):
+        if token in _NUMBER_WORDS:
+            value = float(_NUMBER_WORDS[token])
+        elif token[0].isdigit():
+            value = float(token.replace(",", "."))
+        else:
+            continue
+        return value if 0 <= value <= top else None
+    return None
 
 
 class JournalFormValidation(FormValidationAction):
     """Validates a form whose slots are free text, unless a `validate_<slot>` says otherwise."""
 
     free_text_slots: ClassVar[tuple[str, ...]] = ()
+    # Slots answered with a number from 0 to the given top.
+    scale_slots: ClassVar[Mapping[str, int]] = {}
 
     @abstractmethod
     def name(self) -> str:
@@ -44,6 +78,8 @@ class JournalFormValidation(FormValidationAction):
                 output = await utils.call_potential_coroutine(
                     validator(value, dispatcher, tracker, domain)
                 )
+            elif slot in self.scale_slots:
+                output = {slot: self.validate_scale(value, self.scale_slots[slot], dispatcher)}
             elif slot in self.free_text_slots:
                 output = {slot: self.validate_answer(value, dispatcher)}
             else:
@@ -58,3 +94,10 @@ class JournalFormValidation(FormValidationAction):
         if answer is None:
             dispatcher.utter_message(response="utter_answer_empty")
         return answer
+
+    @staticmethod
+    def validate_scale(value: Any, top: int, dispatcher: CollectingDispatcher) -> float | None:
+        score = parse_scale(value, top)
+        if score is None:
+            dispatcher.utter_message(response="utter_scale_invalid", top=top)
+        return score

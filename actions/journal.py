@@ -1,23 +1,47 @@
-"""Saving what the client wrote when an exercise ends, finished or stopped early."""
+"""Starting, switching, resuming and saving exercises; what the client wrote is always kept."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.exercises import Exercise, collect_answers, last_exercise
+from actions.exercises import (
+    BY_INTENT,
+    BY_NAME,
+    EXERCISES,
+    PTG_CHECKIN,
+    VALUES,
+    Exercise,
+    collect_answers,
+    last_exercise,
+)
+from actions.offers import not_now, readiness_of
 from actions.safety import utter_checked
+from bot.readiness import allows
 from bot.settings import Settings
 from bot.storage.db import session_scope
-from bot.storage.journal import Answer, UnknownClient, save_entry
+from bot.storage.journal import Answer, UnknownClient, last_answer, save_entry, take_unfinished
+from bot.storage.ptg import save_ptg
 
 logger = logging.getLogger(__name__)
+
+# Featurized: the rules run an exercise's form once this names it (data/rules/exercises.yml).
+EXERCISE_SLOT = "exercise"
+# Below this intent confidence, naming another exercise mid-exercise is read as an answer,
+# and so is a stop without any word for stopping in it (real stops score 0.95 and above).
+SWITCH_CONFIDENCE = 0.8
+STOP_CONFIDENCE = 0.8
+STOP_WORDS = re.compile(
+    r"\b(stop|quit|pause|enough|not now|can'?t|cannot|exit|cancel|end|leave|too much)\b",
+    re.IGNORECASE,
+)
 
 
 def store_entry(
@@ -27,6 +51,9 @@ def store_entry(
     try:
         with session_scope(Settings.from_env().app_database_url) as session:
             entry = save_entry(session, client_id, exercise.name, answers, completed=completed)
+            if completed and exercise is PTG_CHECKIN:
+                scores = {str(a.slot).removeprefix("ptg_"): int(float(a.answer)) for a in answers}
+                save_ptg(session, client_id, scores)
             return entry.shared_with_therapist
     except UnknownClient:
         logger.warning("not saving a %s entry for unenrolled sender %s", exercise.name, client_id)
@@ -34,12 +61,13 @@ def store_entry(
 
 
 def summary_of(exercise: Exercise, slots: Mapping[str, Any]) -> str:
+    """The answers read back in the closing message, in the client's own words."""
     return "; ".join(str(slots[s]) for s in exercise.summary_slots if slots.get(s))
 
 
 def cleared(exercise: Exercise) -> list[EventType]:
     """Empties the exercise's slots, so the next run of it starts fresh."""
-    return [SlotSet(slot, None) for slot in exercise.slots]
+    return [SlotSet(slot, None) for slot in exercise.slots] + [SlotSet(EXERCISE_SLOT, None)]
 
 
 def utter_saved(dispatcher: CollectingDispatcher, shared: bool | None) -> None:
@@ -47,6 +75,128 @@ def utter_saved(dispatcher: CollectingDispatcher, shared: bool | None) -> None:
         dispatcher.utter_message(response="utter_entry_not_saved")
     else:
         dispatcher.utter_message(response="utter_entry_shared" if shared else "utter_entry_private")
+
+
+def leave_active_loop(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType]:
+    """Ends the exercise under way, keeping its answers, before another starts."""
+    if tracker.active_loop.get("name") not in EXERCISES:
+        return []
+    dispatcher.utter_message(response="utter_switching")
+    left, shared = keep_unfinished(tracker, domain)
+    if shared is not None:
+        utter_saved(dispatcher, shared)
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *left]
+
+
+def start(client_id: str, exercise: Exercise) -> list[EventType]:
+    """Sets the `exercise` slot that runs its form; values also looks up last time's step."""
+    events: list[EventType] = []
+    if exercise is VALUES:
+        events.append(SlotSet("previous_value_action", previous_value_action(client_id)))
+    return [*events, SlotSet(EXERCISE_SLOT, exercise.name)]
+
+
+def previous_value_action(client_id: str) -> str | None:
+    """Last time's committed step, which the values exercise asks about first."""
+    with session_scope(Settings.from_env().app_database_url) as session:
+        return last_answer(session, client_id, VALUES.name, "value_action")
+
+
+def chosen_exercise(intent: str | None, offered: str | None) -> Exercise | None:
+    """The exercise the client picked by name, or the one offered when they said yes."""
+    if intent == "affirm":
+        return BY_NAME.get(offered or "")
+    return BY_INTENT.get(intent or "")
+
+
+def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
+    """Keeps the message as the answer to the question asked, and carries on with the exercise."""
+    asked = next(
+        (
+            e["value"]
+            for e in reversed(tracker.events)
+            if e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value")
+        ),
+        None,
+    )
+    answer = [SlotSet(asked, tracker.latest_message.get("text"))] if asked else []
+    return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
+
+
+def sure_to_stop(message: Mapping[str, Any]) -> bool:
+    """Whether a stop is meant: the model is sure, or the client used a word for stopping.
+
+    Short answers ("lavender", "the rough carpet") are sometimes read as stop with low
+    confidence; those go on as answers. Any stopping word always stops.
+    """
+    confidence = (message.get("intent") or {}).get("confidence", 1.0)
+    return confidence >= STOP_CONFIDENCE or bool(STOP_WORDS.search(message.get("text") or ""))
+
+
+def misread_answer(tracker: Tracker, chosen: Exercise | None) -> Exercise | None:
+    """The exercise under way when a mid-exercise choice is really an answer to it.
+
+    That is when the choice names the same exercise ("my safe place is the beach") or the model
+    is unsure ("moving gently" read as the kind-word exercise): a misread answer must not end it.
+    """
+    active = EXERCISES.get(tracker.active_loop.get("name") or "")
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence", 1.0)
+    if active is not None and (chosen is active or confidence < SWITCH_CONFIDENCE):
+        return active
+    return None
+
+
+class ActionStartExercise(Action):
+    """Starts the chosen exercise if readiness opens it; mid-exercise, this is a switch."""
+
+    def name(self) -> str:
+        return "action_start_exercise"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        level = readiness_of(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        exercise = chosen_exercise(intent, tracker.get_slot("offered_exercise"))
+        under_way = misread_answer(tracker, exercise)
+        if under_way is not None:
+            return answer_in_place(tracker, under_way)
+        if exercise is None or not allows(level, exercise.level):
+            not_now(dispatcher, level)
+            return [SlotSet(EXERCISE_SLOT, None)]
+        left = leave_active_loop(dispatcher, tracker, domain)
+        return [*left, SlotSet("offered_exercise", None), *start(tracker.sender_id, exercise)]
+
+
+class ActionResumeExercise(Action):
+    """Picks up the latest unfinished exercise that readiness opens, with its answers so far."""
+
+    def name(self) -> str:
+        return "action_resume_exercise"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        under_way = misread_answer(tracker, None)
+        if under_way is not None:
+            return answer_in_place(tracker, under_way)
+        open_now = [e.name for e in EXERCISES.values() if allows(readiness_of(tracker), e.level)]
+        try:
+            with session_scope(Settings.from_env().app_database_url) as session:
+                entry = take_unfinished(session, tracker.sender_id, open_now)
+                restored = {i.slot: i.answer for i in entry.items} if entry else {}
+                exercise = BY_NAME[entry.exercise] if entry else None
+        except UnknownClient:
+            exercise = None
+        if exercise is None:
+            dispatcher.utter_message(response="utter_nothing_to_resume")
+            return [SlotSet(EXERCISE_SLOT, None)]
+        left = leave_active_loop(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_resuming", title=exercise.title)
+        answers = [SlotSet(slot, restored[slot]) for slot in exercise.slots if slot in restored]
+        return [*left, *answers, *start(tracker.sender_id, exercise)]
 
 
 class ActionSaveEntry(Action):
@@ -71,7 +221,7 @@ class ActionSaveEntry(Action):
             summary=summary_of(exercise, tracker.slots),
         )
         utter_saved(dispatcher, shared)
-        return cleared(exercise)
+        return [*cleared(exercise), SlotSet("previous_value_action", None)]
 
 
 def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventType], bool | None]:
@@ -88,7 +238,7 @@ def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventTyp
 
 
 class ActionStopExercise(Action):
-    """Runs after the client says stop in an exercise: keeps what they wrote, without pressure."""
+    """Runs after the client says stop: keeps what they wrote; an unsure stop is an answer."""
 
     def name(self) -> str:
         return "action_stop_exercise"
@@ -96,6 +246,9 @@ class ActionStopExercise(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        exercise = last_exercise(tracker.events)
+        if exercise is not None and not sure_to_stop(tracker.latest_message):
+            return answer_in_place(tracker, exercise)
         dispatcher.utter_message(response="utter_exercise_stopped")
         events, shared = keep_unfinished(tracker, domain)
         if shared is not None:

@@ -10,7 +10,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.settings import Settings
+from sqlalchemy.orm import Session
+
+from bot.escalation.handoff import sync_rasa_pause
+from bot.readiness import GROWTH_SETTINGS
+from bot.settings import DEVELOPMENT_SECRET, Settings
 from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
 from bot.storage.conversations import messages_after
 from bot.storage.db import init_schema, session_scope
@@ -23,7 +27,10 @@ from bot.storage.escalations import (
     list_escalations,
     resolve,
 )
-from bot.storage.models import Escalation
+from bot.storage.journal import UnknownClient
+from bot.storage.models import Client, Escalation
+from bot.storage.ptg import DOMAINS, ptg_trend
+from bot.storage.readiness import growth_setting, set_growth_setting, snapshots_for
 
 DEFAULT_MODEL = Path("models/reflect.tar.gz")
 
@@ -90,6 +97,51 @@ def cmd_client_safety_plan(args: argparse.Namespace) -> int:
         print(f"safety plan of {args.id}, last changed {plan.updated_at:%Y-%m-%d %H:%M} UTC")
         for field, label in PLAN_PARTS:
             print(f"- {label}: {getattr(plan, field) or '(not written)'}")
+
+
+def cmd_client_growth(args: argparse.Namespace) -> int:
+    """The therapist's switch: growth prompts off, left to the readiness check (auto), or on."""
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        set_growth_setting(session, args.id, args.setting)
+    print(f"growth prompts for {args.id}: {args.setting}")
+    return 0
+
+
+def cmd_client_trend(args: argparse.Namespace) -> int:
+    """The client's own reflection check-ins over time, 0-5 per domain."""
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        checkins = ptg_trend(session, args.id)
+        print(
+            f"Reflection check-ins for {args.id} (a reflection check-in, not a validated measure)"
+        )
+        if not checkins:
+            print("no check-ins yet")
+        print("date        " + "  ".join(f"{d:>13}" for d in DOMAINS))
+        for checkin in checkins:
+            scores = "  ".join(f"{_score(getattr(checkin, d)):>13}" for d in DOMAINS)
+            print(f"{checkin.answered_at:%Y-%m-%d}  {scores}")
+    return 0
+
+
+def _score(value: int | None) -> str:
+    """A dash for a question left unanswered."""
+    return "-" if value is None else str(value)
+
+
+def cmd_client_readiness(args: argparse.Namespace) -> int:
+    """Each readiness check of a client, with its reasons, for the therapist."""
+    settings = _settings()
+    with session_scope(settings.app_database_url) as session:
+        print(f"growth prompts: {growth_setting(session, args.id)}")
+        for snapshot, reasons in snapshots_for(session, args.id):
+            print(
+                f"{snapshot.created_at:%Y-%m-%d %H:%M}  conversation {snapshot.conversation_id}: "
+                f"{snapshot.level}"
+            )
+            for reason in reasons:
+                print(f"    - {reason}")
     return 0
 
 
@@ -154,12 +206,14 @@ def cmd_escalations(args: argparse.Namespace) -> int:
         elif args.escalations == "ack":
             print(_describe(acknowledge(session, args.id, args.clinician)))
         elif args.escalations == "join":
-            print(_describe(join(session, args.id, args.clinician)))
+            escalation = join(session, args.id, args.clinician)
+            print(_describe(escalation))
+            _tell_rasa(settings, session, escalation, joined=True)
             print("you are in the chat; the bot is quiet. write with `reflect escalations say`.")
         elif args.escalations == "say":
             clinician_says(session, args.id, args.text)
         elif args.escalations == "leave":
-            leave(session, args.id)
+            _tell_rasa(settings, session, leave(session, args.id), joined=False)
             print(f"left escalation {args.id}; the client stays in crisis mode until resolved")
         elif args.escalations == "transcript":
             escalation = session.get(Escalation, args.id)
@@ -168,8 +222,17 @@ def cmd_escalations(args: argparse.Namespace) -> int:
             for message in messages_after(session, escalation.client_id, args.after):
                 print(f"[{message.id}] {message.sender}> {message.text}")
         else:
-            print(_describe(resolve(session, args.id, args.notes, args.clinician)))
+            escalation = resolve(session, args.id, args.notes, args.clinician)
+            print(_describe(escalation))
+            _tell_rasa(settings, session, escalation, joined=False)
     return 0
+
+
+def _tell_rasa(settings: Settings, session: Session, escalation: Escalation, joined: bool) -> None:
+    """Pauses or resumes the client's Rasa conversation; the entry point retries if this fails."""
+    client = session.get(Client, escalation.client_id)
+    if client is not None and not sync_rasa_pause(settings, client, joined):
+        print("note: Rasa is not reachable; the entry point will catch it up on the next message")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -193,6 +256,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         stack.start()
         print(f"\nReflect is running at {settings.entry_url}  (POST /v1/messages)")
         print(f"logs: {stack.log_dir}")
+        if settings.webhook_secret == DEVELOPMENT_SECRET:
+            print("warning: webhooks are signed with the development secret; set your own")
         if demo_token:
             print("chat in this terminal from another one:")
             print(f"  .venv/bin/reflect chat --client {args.demo_client} --token={demo_token}")
@@ -311,12 +376,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--private", dest="share", action="store_false", help="keep new entries private by default"
     )
     c_add.set_defaults(func=cmd_client_add)
-    c_token = client.add_parser("token", help="issue a new access token for a client")
-    c_token.add_argument("id")
-    c_token.set_defaults(func=cmd_client_token)
-    c_plan = client.add_parser("safety-plan", help="show a client's safety plan")
-    c_plan.add_argument("id")
-    c_plan.set_defaults(func=cmd_client_safety_plan)
+    by_id = {
+        "token": ("issue a new access token for a client", cmd_client_token),
+        "safety-plan": ("show a client's safety plan", cmd_client_safety_plan),
+        "growth": ("turn a client's growth prompts off, auto or on", cmd_client_growth),
+        "trend": ("a client's reflection check-ins over time", cmd_client_trend),
+        "readiness": ("a client's readiness checks and their reasons", cmd_client_readiness),
+    }
+    for name, (help_text, func) in by_id.items():
+        command = client.add_parser(name, help=help_text)
+        command.add_argument("id")
+        command.set_defaults(func=func)
+        if name == "growth":
+            command.add_argument("setting", choices=GROWTH_SETTINGS)
     return parser
 
 
@@ -326,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except (AccountError, EscalationError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except UnknownClient as error:
+        print(f"error: there is no client {error}", file=sys.stderr)
         return 1
 
 

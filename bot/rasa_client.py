@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -48,3 +52,34 @@ def send(
         for m in messages
         if m.get("text") or m.get("buttons")
     ]
+
+
+def api_token(settings: Settings) -> str:
+    """Rasa's HTTP API token: REFLECT_RASA_API_TOKEN, else one made once and kept in var_dir."""
+    if settings.rasa_api_token:
+        return settings.rasa_api_token
+    path = settings.var_dir / "rasa-api-token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as token_file:
+                token_file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def set_paused(settings: Settings, sender: str, paused: bool, timeout_s: float) -> None:
+    """Appends ConversationPaused or ConversationResumed to the sender's Rasa tracker."""
+    try:
+        response = httpx.post(
+            f"{settings.rasa_url}/conversations/{sender}/tracker/events",
+            params={"token": api_token(settings)},
+            json={"event": "pause" if paused else "resume"},
+            timeout=timeout_s,
+        )
+        response.raise_for_status()
+    except httpx.HTTPError as error:
+        raise AssistantUnavailable(str(error)) from error

@@ -17,15 +17,24 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.risk_metadata import RISK_KEY, from_metadata, to_metadata
+from bot.risk_metadata import (
+    CRISIS_INTENT,
+    DISTRESS_INTENT,
+    RISK_KEY,
+    from_metadata,
+    to_metadata,
+)
 from guardrails import RiskAssessment, assess_risk, warm_up
 
-CRISIS_INTENT = "crisis"
+# A concern the model read as free writing, could not place, or took for a bare yes or thanks gets
+# validation and grounding instead; inside an exercise the form still takes it as an answer.
+# Clear requests (stop, a person, an exercise by name, goodbye...) keep the model's reading.
+DISTRESS_FROM = {"share", "out_of_scope", "nlu_fallback", "affirm", "thank", "request_exercise"}
 RISK_ENTITY = "risk_level"
 
 
 def apply_assessment(message: Message, assessment: RiskAssessment) -> None:
-    """Records the assessment on the message and, for a crisis, overrides the intent."""
+    """Records the assessment on the message; a crisis, and some concerns, override the intent."""
     text = message.get(TEXT) or ""
     model_intent = (message.get(INTENT) or {}).get("name")
     # The model's own guess is kept, so a review can see what the override changed.
@@ -40,12 +49,17 @@ def apply_assessment(message: Message, assessment: RiskAssessment) -> None:
     }
     message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
     if assessment.level == CRISIS_INTENT:
-        crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
-        ranking = [
-            i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != CRISIS_INTENT
-        ]
-        message.set(INTENT, crisis, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
+        override_intent(message, CRISIS_INTENT)
+    elif assessment.level == "concern" and model_intent in DISTRESS_FROM:
+        override_intent(message, DISTRESS_INTENT)
+
+
+def override_intent(message: Message, name: str) -> None:
+    """Puts `name` first with full confidence; the model's ranking stays below it."""
+    chosen = {"name": name, "confidence": 1.0}
+    ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != name]
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -7,6 +7,9 @@ from typing import Any
 from guardrails.risk import LEVELS, RiskAssessment
 
 RISK_KEY = "risk"
+# The intents the risk component sets over the model's guess (never predicted by the model).
+CRISIS_INTENT = "crisis"
+DISTRESS_INTENT = "distress"
 
 
 def to_metadata(assessment: RiskAssessment) -> dict[str, Any]:

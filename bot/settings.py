@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Signs webhooks on a development machine; `reflect run` warns while it is in use.
+DEVELOPMENT_SECRET = "change-me"
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Settings:
     rasa_port: int = 5005
     action_port: int = 5055
     rasa_timeout_s: float = 30.0
+    # Token for Rasa's HTTP API (pausing a conversation); empty: one kept in var_dir is used.
+    rasa_api_token: str = ""
     max_message_bytes: int = 8192
     rate_limit_messages: int = 30
     rate_limit_window_s: float = 60.0
@@ -33,7 +37,7 @@ class Settings:
     on_call_file: Path = Path("config/on_call.yml")
     # Unacknowledged this long, an escalation is sent to the next on-call contact.
     escalation_ack_s: float = 300.0
-    webhook_secret: str = "change-me"
+    webhook_secret: str = DEVELOPMENT_SECRET
     webhook_timeout_s: float = 5.0
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

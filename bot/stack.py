@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.rasa_client import api_token
 from bot.settings import PROJECT_DIR, Settings
 
 # In start order; they stop in reverse, the entry point first, so no message arrives mid-shutdown.
@@ -65,6 +66,10 @@ class Stack:
                     "endpoints.yml",
                     "--credentials",
                     "credentials.yml",
+                    # The API is used to pause a conversation while a clinician is joined.
+                    "--enable-api",
+                    "--auth-token",
+                    api_token(s),
                 ],
                 s.rasa_url,
             ),

@@ -17,8 +17,15 @@ from bot.api.deps import (
 )
 from bot.api.errors import ApiError
 from bot.api.schemas import ButtonOut, MessageIn, MessageOut, ReplyOut
-from bot.escalation.concern import SUICIDE_QUESTION, is_clear_no, needs_the_question, was_asked
+from bot.escalation.concern import (
+    ANSWERED_NO,
+    SUICIDE_QUESTION,
+    is_clear_no,
+    needs_the_question,
+    was_asked,
+)
 from bot.escalation.escalate import CRISIS_REASON, SAID_YES_REASON, escalate
+from bot.escalation.handoff import sync_rasa_pause
 from bot.escalation.reply import crisis_reply
 from bot.rasa_client import BotReply
 from bot.ratelimit import RateLimiter
@@ -54,7 +61,8 @@ def post_message(
     in_crisis_mode = active is not None
     # A crisis, and anything said in crisis mode, is never held back by the rate limit.
     # Anything but a clear no to the suicide question is treated as a crisis.
-    said_yes = was_asked(session, conversation.id) and not is_clear_no(message.text)
+    answered = was_asked(session, conversation.id)
+    said_yes = answered and not is_clear_no(message.text)
     urgent = risk.level == "crisis" or in_crisis_mode or said_yes
     wait_s = 0.0 if urgent else limiter.try_acquire(client.id)
     if wait_s:
@@ -69,7 +77,11 @@ def post_message(
             headers={"Retry-After": str(seconds)},
         )
     stored = record(session, conversation, "client", message.text, risk=risk)
-    if active is not None and active.joined_by:
+    joined = active is not None and active.joined_by is not None
+    # Rasa's tracker is paused exactly while a clinician is joined (retried here if the CLI
+    # could not reach Rasa); a failed resume is caught below, as Rasa being unreachable.
+    in_line = sync_rasa_pause(settings, client, joined)
+    if joined:
         # A clinician is in the chat: they answer, and the bot stays quiet.
         session.commit()
         return MessageOut(conversation_id=conversation.id, replies=[])
@@ -84,8 +96,11 @@ def post_message(
         # Only a new crisis goes to Rasa, to end any exercise; a "yes" would start one instead.
         forward = risk.level == "crisis" and not in_crisis_mode
         replies = crisis_replies(session, settings, client.id, stored, risk, forward, asks)
+    elif answered:
+        # A clear no: thanked, and not passed on, so Rasa never reads it as a no to its offer.
+        replies = [BotReply(ANSWERED_NO)]
     else:
-        replies = assistant_replies(session, settings, client.id, stored, risk)
+        replies = assistant_replies(session, settings, client.id, stored, risk, in_line)
         if needs_the_question(risk):
             replies.append(BotReply(SUICIDE_QUESTION))
     # In crisis mode the output rail treats every turn as a crisis: no growth prompt gets out.
@@ -106,10 +121,17 @@ def post_message(
 
 
 def assistant_replies(
-    session: Session, settings: Settings, client_id: str, stored: Message, risk: RiskAssessment
+    session: Session,
+    settings: Settings,
+    client_id: str,
+    stored: Message,
+    risk: RiskAssessment,
+    resumed: bool,
 ) -> list[BotReply]:
-    """Rasa's replies; a 503 if it cannot be reached (the message is kept, marked)."""
+    """Rasa's replies; a 503 if it cannot be reached or resumed (the message is kept, marked)."""
     try:
+        if not resumed:
+            raise rasa_client.AssistantUnavailable("the paused conversation could not be resumed")
         return rasa_client.send(
             settings.rasa_url, client_id, stored.text, to_metadata(risk), settings.rasa_timeout_s
         )

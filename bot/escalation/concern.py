@@ -15,6 +15,11 @@ SUICIDE_QUESTION = (
     "I'd like to ask you directly, and it's okay to answer honestly: are you having thoughts "
     "of suicide?"
 )
+ANSWERED_NO = (
+    "Thank you for answering me. If thoughts like that do come, you can say so here at any time, "
+    "and I'll make sure a person from your care team knows. Whenever you're ready, we can carry "
+    "on from where we were, or simply pause here."
+)
 # Only a plain no stands down: "sometimes", "maybe" or a question back all go to a person.
 CLEAR_NO = re.compile(
     r"^(no+|nope|nah|no,? i'?m not|i'?m not|not at all|no,? not at all|no,? never|never)[.! ]*$"

@@ -23,7 +23,7 @@ def current_conversation(session: Session, client_id: str, idle_minutes: int) ->
         .limit(1)
     ).first()
     now = utcnow()
-    if latest is not None and _aware(latest.last_activity_at) > now - timedelta(
+    if latest is not None and as_utc(latest.last_activity_at) > now - timedelta(
         minutes=idle_minutes
     ):
         latest.last_activity_at = now
@@ -105,6 +105,6 @@ def record_reply(
     return message
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; they were stored as UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.storage.conversations import latest_conversation_id
-from bot.storage.models import Client, EntryItem, JournalEntry
+from bot.storage.models import Client, EntryItem, JournalEntry, utcnow
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Answer:
     prompt: str
     answer: str
     answered_at: datetime | None = None
+    slot: str | None = None
 
 
 class UnknownClient(LookupError):
@@ -48,7 +49,9 @@ def save_entry(
         shared_with_therapist=client.share_by_default if shared is None else shared,
         started_at=min(times) if times else None,
         items=[
-            EntryItem(position=i, prompt=a.prompt, answer=a.answer, answered_at=a.answered_at)
+            EntryItem(
+                position=i, slot=a.slot, prompt=a.prompt, answer=a.answer, answered_at=a.answered_at
+            )
             for i, a in enumerate(answers, start=1)
         ],
     )
@@ -65,3 +68,39 @@ def entries_for(session: Session, client_id: str) -> list[JournalEntry]:
             .order_by(JournalEntry.id)
         )
     )
+
+
+def take_unfinished(
+    session: Session, client_id: str, exercises: Sequence[str]
+) -> JournalEntry | None:
+    """The latest unfinished entry of one of `exercises`, marked as resumed so it is taken once."""
+    entry = session.scalars(
+        select(JournalEntry)
+        .where(
+            JournalEntry.client_id == client_id,
+            JournalEntry.completed.is_(False),
+            JournalEntry.resumed_at.is_(None),
+            JournalEntry.exercise.in_(exercises),
+        )
+        .order_by(JournalEntry.id.desc())
+        .limit(1)
+    ).first()
+    if entry is not None:
+        entry.resumed_at = utcnow()
+    return entry
+
+
+def last_answer(session: Session, client_id: str, exercise: str, slot: str) -> str | None:
+    """What the client answered to `slot` in their latest finished `exercise`."""
+    return session.scalars(
+        select(EntryItem.answer)
+        .join(JournalEntry)
+        .where(
+            JournalEntry.client_id == client_id,
+            JournalEntry.exercise == exercise,
+            JournalEntry.completed.is_(True),
+            EntryItem.slot == slot,
+        )
+        .order_by(JournalEntry.id.desc())
+        .limit(1)
+    ).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -40,6 +40,10 @@ class Client(Base):
     token_hash = Column(String(64), nullable=False)
     # Which crisis lines they are shown (config/crisis_resources.yml).
     locale = Column(String(8), nullable=False, default="US", server_default="US")
+    # Set by the therapist: off | auto | on. `auto` leaves growth prompts to the readiness check.
+    growth_prompts = Column(String(8), nullable=False, default="auto", server_default="auto")
+    # Whether Rasa's tracker holds ConversationPaused for them: true while a clinician is joined.
+    rasa_paused = Column(Boolean, nullable=False, default=False, server_default="0")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     therapist = relationship("Therapist", back_populates="clients")
@@ -109,6 +113,8 @@ class JournalEntry(Base):
     completed = Column(Boolean, nullable=False)
     started_at = Column(DateTime(timezone=True), nullable=True)
     saved_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # When an unfinished entry was picked up again; the resumed run is saved as a new entry.
+    resumed_at = Column(DateTime(timezone=True), nullable=True)
 
     client = relationship("Client", back_populates="entries")
     items = relationship(
@@ -124,6 +130,8 @@ class EntryItem(Base):
     id = Column(Integer, primary_key=True)
     entry_id = Column(Integer, ForeignKey("journal_entries.id"), nullable=False, index=True)
     position = Column(Integer, nullable=False)
+    # The form slot the answer filled, so an unfinished exercise can be resumed.
+    slot = Column(String(64), nullable=True)
     prompt = Column(Text, nullable=False)
     answer = Column(Text, nullable=False)
     answered_at = Column(DateTime(timezone=True), nullable=True)
@@ -189,3 +197,47 @@ class SafetyPlan(Base):
     professionals = Column(Text, nullable=True)
     safer_surroundings = Column(Text, nullable=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class MoodRating(Base):
+    """A check-in: the 0-10 rating and the client's word for it, the base of the mood trend."""
+
+    __tablename__ = "mood_ratings"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(64), ForeignKey("clients.id"), nullable=False, index=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=True)
+    score = Column(Float, nullable=False)
+    word = Column(Text, nullable=True)
+    rated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ReadinessSnapshot(Base):
+    """One readiness check: the level, and the reasons the therapist can read."""
+
+    __tablename__ = "readiness_snapshots"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(64), ForeignKey("clients.id"), nullable=False, index=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=True, index=True)
+    level = Column(String(16), nullable=False)  # stabilize | explore | grow
+    growth_prompts = Column(String(8), nullable=False)  # the therapist's setting at the time
+    reasons = Column(Text, nullable=False)  # a JSON list of plain-language reasons
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class PtgCheckin(Base):
+    """The two-weekly reflection check-in, not a validated measure: offered, maybe answered."""
+
+    __tablename__ = "ptg_checkins"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(64), ForeignKey("clients.id"), nullable=False, index=True)
+    offered_at = Column(DateTime(timezone=True), nullable=True)
+    answered_at = Column(DateTime(timezone=True), nullable=True)
+    # Each 0-5, one per domain, in the project's own words (see actions/exercises.py).
+    appreciation = Column(Integer, nullable=True)
+    relationships = Column(Integer, nullable=True)
+    strength = Column(Integer, nullable=True)
+    possibilities = Column(Integer, nullable=True)
+    spiritual = Column(Integer, nullable=True)

@@ -8,7 +8,8 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.checkin import ValidateCheckinForm, parse_mood_score
+from actions.base import parse_scale
+from actions.checkin import ValidateCheckinForm
 from tests.actions.conftest import MakeTracker, responses
 
 
@@ -26,12 +27,12 @@ from tests.actions.conftest import MakeTracker, responses
     ],
 )
 def test_mood_scores_are_read_from_what_people_type(text: str, score: float) -> None:
-    assert parse_mood_score(text) == score
+    assert parse_scale(text, 10) == score
 
 
-@pytest.mark.parametrize("text", ["11", "not sure", "", "-", None, 42])
+@pytest.mark.parametrize("text", ["11", "not sure", "", "-", None, 42, True])
 def test_answers_without_a_score_from_0_to_10_give_none(text: Any) -> None:
-    assert parse_mood_score(text) is None
+    assert parse_scale(text, 10) is None
 
 
 async def test_a_valid_rating_is_kept_as_a_number(

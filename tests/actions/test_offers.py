@@ -1,32 +1,103 @@
-"""The offer after the check-in."""
+"""The offer after the check-in, gated by readiness; the reflection check-in keeps its pace."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
-from actions.offers import ActionOfferExercises, offer_response
+from actions.offers import ActionOfferExercises, offer
+from bot.storage.db import session_scope
+from bot.storage.models import Client, PtgCheckin, utcnow
 from tests.actions.conftest import MakeTracker, responses
 
 
-@pytest.mark.parametrize(
-    ("score", "response"),
-    [
-        (0.0, "utter_offer_gratitude_gently"),
-        (3.0, "utter_offer_gratitude_gently"),
-        (3.5, "utter_offer_gratitude"),
-        (8.0, "utter_offer_gratitude"),
-        (None, "utter_offer_gratitude"),
-    ],
-)
-def test_a_low_rating_gets_the_gentler_offer(score: float | None, response: str) -> None:
-    assert offer_response(score) == response
+def payloads(buttons: list[dict[str, str]]) -> list[str]:
+    return [b["payload"] for b in buttons]
 
 
-async def test_the_action_sends_the_offer_for_the_rating(
+def test_stabilizing_offers_grounding_first_and_only_grounding() -> None:
+    response, first, buttons = offer("stabilize")
+    assert (response, first.name) == ("utter_offer_grounding", "grounding")
+    assert payloads(buttons) == ["/affirm", "/choose_breathing", "/choose_safe_place", "/deny"]
+
+
+def test_exploring_offers_gratitude_and_the_other_open_exercises_but_not_meaning() -> None:
+    response, first, buttons = offer("explore")
+    assert (response, first.name) == ("utter_offer_gratitude", "gratitude")
+    assert "/choose_values" in payloads(buttons)
+    assert "/choose_narrative" in payloads(buttons)
+    assert "/choose_self_compassion" in payloads(buttons)
+    assert "/choose_meaning" not in payloads(buttons)
+    assert payloads(buttons)[-1] == "/deny"
+
+
+def test_growing_adds_meaning_making() -> None:
+    assert "/choose_meaning" in payloads(offer("grow")[2])
+
+
+@pytest.mark.parametrize(("level", "first"), [(None, "grounding"), ("stabilize", "grounding")])
+async def test_the_action_offers_for_the_readiness_slot(
+    level: str | None,
+    first: str,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    events = await ActionOfferExercises().run(
+        dispatcher, make_tracker(slots={"readiness": level}), domain
+    )
+    assert responses(dispatcher) == ["utter_offer_grounding"]
+    assert events == [SlotSet("offered_exercise", first)]
+
+
+async def test_the_reflection_check_in_is_offered_at_most_once_every_two_weeks(
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(slots={"readiness": "explore"})
+    first, second = CollectingDispatcher(), CollectingDispatcher()
+    await ActionOfferExercises().run(first, tracker, domain)
+    await ActionOfferExercises().run(second, tracker, domain)
+    assert responses(first) == ["utter_offer_gratitude", "utter_offer_ptg"]
+    assert first.messages[1]["buttons"] == [
+        {"title": "Two-weekly reflection check-in", "payload": "/choose_ptg"}
+    ]
+    assert responses(second) == ["utter_offer_gratitude"]
+
+    with session_scope(db_url) as session:
+        for checkin in session.scalars(select(PtgCheckin)):
+            checkin.offered_at = utcnow() - timedelta(days=15)
+    third = CollectingDispatcher()
+    await ActionOfferExercises().run(third, tracker, domain)
+    assert responses(third) == ["utter_offer_gratitude", "utter_offer_ptg"]
+
+
+async def test_the_reflection_check_in_is_not_offered_when_stabilizing(
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    await ActionOfferExercises().run(
+        dispatcher, make_tracker(slots={"readiness": "stabilize"}), domain
+    )
+    assert responses(dispatcher) == ["utter_offer_grounding"]
+
+
+async def test_distress_is_validated_before_grounding_is_offered(
     make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
 ) -> None:
-    await ActionOfferExercises().run(dispatcher, make_tracker(slots={"mood_score": 2.0}), domain)
-    assert responses(dispatcher) == ["utter_offer_gratitude_gently"]
+    tracker = make_tracker(
+        slots={"readiness": "stabilize"},
+        latest_message={"intent": {"name": "distress", "confidence": 1.0}},
+    )
+    await ActionOfferExercises().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_distress_ack", "utter_offer_grounding"]

@@ -6,6 +6,7 @@ Escalations from it go to real local receivers: a webhook server and an SMTP ser
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.rasa_client import api_token
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.storage.accounts import add_client
@@ -117,4 +119,38 @@ def post(stack: Stack, client: Enrolled, text: str) -> httpx.Response:
         json={"client_id": client.client_id, "text": text},
         headers={"Authorization": f"Bearer {client.token}"},
         timeout=60,
+    )
+
+
+def rasa_events(stack: Stack, sender: str) -> list[dict]:
+    """The sender's events in Rasa's own tracker, read through Rasa's HTTP API."""
+    response = httpx.get(
+        f"{stack.settings.rasa_url}/conversations/{sender}/tracker",
+        params={"token": api_token(stack.settings)},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()["events"]
+
+
+def chat(
+    stack: Stack, client: Enrolled, lines: list[str], *flags: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            REFLECT,
+            "chat",
+            "--client",
+            client.client_id,
+            # One argument, so a token that starts with "-" is not read as an option.
+            f"--token={client.token}",
+            "--url",
+            stack.settings.entry_url,
+            *flags,
+        ],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
-from tests.stack.conftest import REFLECT, Enrolled
+from tests.stack.conftest import Enrolled, chat
 
 GRATITUDE_ANSWERS = [
     "my sister called me out of the blue",
@@ -18,31 +17,9 @@ GRATITUDE_ANSWERS = [
     "it was quiet and warm and nobody needed anything from me",
     "finished the book i started months ago",
     "it showed me i can still focus on something",
+    "the call, i can still hear her laugh",
 ]
 CONVERSATION = ["hi", "6", "tired but steady", "yes", *GRATITUDE_ANSWERS]
-
-
-def chat(
-    stack: Stack, client: Enrolled, lines: list[str], *flags: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            REFLECT,
-            "chat",
-            "--client",
-            client.client_id,
-            "--token",
-            client.token,
-            "--url",
-            stack.settings.entry_url,
-            *flags,
-        ],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
 
 
 def test_a_piped_gratitude_conversation_saves_the_entry(

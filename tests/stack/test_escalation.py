@@ -10,11 +10,19 @@ import httpx
 from sqlalchemy import select
 
 from bot.chat import ChatSession
+from bot.escalation.concern import ANSWERED_NO
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Escalation, OutboxDelivery
 from tests.receivers import wait_for
-from tests.stack.conftest import REFLECT, Enrolled, Receivers, post, stack_settings
+from tests.stack.conftest import (
+    REFLECT,
+    Enrolled,
+    Receivers,
+    post,
+    rasa_events,
+    stack_settings,
+)
 
 CRISIS = "i have pills saved up and tonight is the night"
 ALERTED = "on-call clinician"
@@ -43,7 +51,11 @@ def deliveries_of(stack: Stack, escalation_id: int) -> list[OutboxDelivery]:
 
 def reflect(stack: Stack, *args: str) -> str:
     """Runs the `reflect` CLI against the stack's database, as a clinician would."""
-    env = {**os.environ, "REFLECT_VAR_DIR": str(stack.settings.var_dir)}
+    env = {
+        **os.environ,
+        "REFLECT_VAR_DIR": str(stack.settings.var_dir),
+        "REFLECT_RASA_PORT": str(stack.settings.rasa_port),
+    }
     env.pop("REFLECT_DATABASE_URL", None)
     done = subprocess.run(
         [REFLECT, *args], env=env, capture_output=True, text=True, check=True, timeout=60
@@ -105,7 +117,12 @@ def test_after_a_crisis_no_growth_prompt_until_the_escalation_is_resolved(
     out = reflect(stack, "escalations", "resolve", str(escalation.id), "--notes", "Called; safe.")
     assert "resolved by Dr. Rivera" in out
 
-    assert GROWTH_PROMPT in texts(post(stack, client, "gratitude please").json())
+    after = post(stack, client, "gratitude please").json()
+    assert ALERTED not in texts(after)  # crisis mode is over: the assistant answers again
+    # ...but a crisis this week keeps readiness at stabilize: grounding is open, gratitude not yet.
+    assert GROWTH_PROMPT not in texts(after)
+    buttons = [b["payload"] for r in after["replies"] for b in r["buttons"]]
+    assert buttons == ["/choose_grounding", "/choose_breathing", "/choose_safe_place", "/deny"]
     assert f"#{escalation.id} " not in reflect(stack, "escalations", "list")
     assert f"#{escalation.id} resolved" in reflect(stack, "escalations", "list", "--all")
 
@@ -214,6 +231,7 @@ def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
     assert chat.clinician_messages() == []  # catches up on what was said before
 
     reflect(stack, "escalations", "join", str(escalation.id), "--clinician", "Dr. Rivera")
+    assert rasa_events(stack, "joined")[-1]["event"] == "pause"  # ConversationPaused
     quiet = post(stack, client, "is someone there?")
     assert quiet.status_code == 200
     assert quiet.json()["replies"] == []
@@ -232,6 +250,7 @@ def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
     assert "bot> " in transcript  # the crisis reply, before the clinician joined
 
     reflect(stack, "escalations", "leave", str(escalation.id))
+    assert rasa_events(stack, "joined")[-1]["event"] == "resume"  # ConversationResumed
     assert ALERTED in texts(post(stack, client, "ok").json())  # still in crisis mode
     reflect(stack, "escalations", "resolve", str(escalation.id), "--notes", "Talked it through.")
 
@@ -262,5 +281,8 @@ def test_hopelessness_gets_a_direct_question_and_a_yes_escalates(
     (escalation,) = escalations_of(stack, "asked")
     assert escalation.reason.startswith("the client did not say no")
 
-    assert ALERTED not in texts(post(stack, denied, "no, i'm not").json())
+    assert texts(post(stack, denied, "no, i'm not").json()) == ANSWERED_NO
     assert escalations_of(stack, "denied") == []
+    # The no is not passed on, so Rasa cannot take it as a no to what it offered before.
+    said = [e["text"] for e in rasa_events(stack, "denied") if e["event"] == "user"]
+    assert said[-1] == "i feel so hopeless, nothing will ever change"

@@ -95,7 +95,7 @@ def test_a_crisis_is_answered_even_past_the_rate_limit(
     assert CRISIS_SUPPORT in " ".join(r["text"] for r in response.json()["replies"])
 
 
-def test_a_gratitude_offer_after_distress_is_replaced_and_recorded(
+def test_after_distress_readiness_offers_grounding_so_the_rail_has_nothing_to_replace(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("paced")
@@ -103,17 +103,37 @@ def test_a_gratitude_offer_after_distress_is_replaced_and_recorded(
         assert post(stack, client, text).status_code == 200
     response = post(stack, client, "panicky and hopeless")
 
-    reply, question = response.json()["replies"]
+    validation, offer, question = response.json()["replies"]
+    assert "That sounds really hard" in validation["text"]
+    assert "each of your senses" in offer["text"]
+    assert "gratitude" not in offer["text"].lower()
+    assert [b["title"] for b in offer["buttons"]] == [
+        "Yes, let's try",
+        "Slow breathing",
+        "A safe place",
+        "Not now",
+    ]
     assert "thoughts of suicide?" in question["text"]  # hopelessness gets the direct question
-    assert "gratitude" not in reply["text"].lower()
-    assert reply["buttons"] == []
     with session_scope(stack.settings.app_database_url) as session:
-        sent, blocked = session.execute(
-            select(Message, BlockedReply)
-            .join(BlockedReply)
+        blocked = session.scalars(
+            select(BlockedReply)
+            .join(Message)
             .join(Conversation)
             .where(Conversation.client_id == "paced")
-        ).one()
-        assert sent.text == reply["text"]
-        assert "gratitude exercise" in blocked.original_text
-        assert blocked.reasons
+        ).all()
+        assert blocked == []
+
+
+def test_distress_outside_an_exercise_is_validated_and_grounding_offered_first(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("distressed")
+    response = post(stack, client, "i keep having flashbacks and cant sleep")
+
+    validation, offer = response.json()["replies"]
+    assert "That sounds really hard" in validation["text"]
+    assert "each of your senses" in offer["text"]
+    assert offer["buttons"][0] == {"title": "Yes, let's try", "payload": "/affirm"}
+    parse = last_user_parse(stack, "distressed")
+    assert parse["intent"]["name"] == "distress"
+    assert parse["risk"]["model_intent"] != "distress"  # the model's own guess is kept

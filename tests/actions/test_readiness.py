@@ -1,0 +1,166 @@
+"""`action_check_readiness` and the check-in it reads: snapshots with reasons, and every gate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.journal import ActionStartExercise
+from actions.readiness import ActionCheckReadiness, ActionSaveCheckin
+from bot.storage.db import session_scope
+from bot.storage.models import Client
+from bot.storage.readiness import gather_signals, set_growth_setting, snapshots_for
+from tests.actions.conftest import MakeTracker, responses
+
+
+async def check(make_tracker: MakeTracker, domain: dict[str, Any], **slots: Any) -> str:
+    """Runs the readiness action and returns the level it set."""
+    events = await ActionCheckReadiness().run(
+        CollectingDispatcher(), make_tracker(slots=slots), domain
+    )
+    (event,) = events
+    assert event["name"] == "readiness"
+    return event["value"]
+
+
+async def test_the_level_and_its_reasons_are_stored_per_conversation(
+    db_url: str, enrolled_client: Client, make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    assert await check(make_tracker, domain, mood_score=2.0, risk_level="none") == "stabilize"
+    assert await check(make_tracker, domain, mood_score=7.0, risk_level="none") == "explore"
+    with session_scope(db_url) as session:
+        (low, _reasons), (steady, reasons) = snapshots_for(session, "sam")
+        assert low.level == "stabilize"
+        assert steady.level == "explore"
+        assert steady.growth_prompts == "auto"
+        assert "no signs of distress" in reasons
+        assert "not yet shown: engagement" in reasons
+
+
+async def test_the_guardrail_risk_level_is_read_when_set(
+    db_url: str, enrolled_client: Client, make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    assert await check(make_tracker, domain, mood_score=8.0, risk_level="crisis") == "stabilize"
+    with session_scope(db_url) as session:
+        ((_snapshot, reasons),) = snapshots_for(session, "sam")
+        assert reasons == ["the safety check noted crisis in this message"]
+
+
+async def test_an_unenrolled_sender_is_assessed_from_the_moment_only(
+    db_url: str, make_tracker: MakeTracker, domain: dict[str, Any]
+) -> None:
+    assert await check(make_tracker, domain, mood_score=1.0) == "stabilize"
+
+
+@pytest.mark.parametrize(
+    ("setting", "level"), [("off", "stabilize"), ("auto", "explore"), ("on", "grow")]
+)
+async def test_the_therapist_override_sets_the_level(
+    setting: str,
+    level: str,
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    domain: dict[str, Any],
+) -> None:
+    with session_scope(db_url) as session:
+        set_growth_setting(session, "sam", setting)
+    assert await check(make_tracker, domain, mood_score=7.0, risk_level="none") == level
+    with session_scope(db_url) as session:
+        ((snapshot, _),) = snapshots_for(session, "sam")
+        assert snapshot.growth_prompts == setting
+
+
+# (readiness, intent) -> whether the exercise starts. Every gate, one row each.
+GATES = [
+    ("stabilize", "choose_grounding", True),
+    ("stabilize", "choose_breathing", True),
+    ("stabilize", "choose_safe_place", True),
+    ("stabilize", "choose_gratitude", False),
+    ("stabilize", "choose_values", False),
+    ("stabilize", "choose_narrative", False),
+    ("stabilize", "choose_self_compassion", False),
+    ("stabilize", "choose_meaning", False),
+    ("stabilize", "choose_ptg", False),
+    ("explore", "choose_values", True),
+    ("explore", "choose_gratitude", True),
+    ("explore", "choose_narrative", True),
+    ("explore", "choose_self_compassion", True),
+    ("explore", "choose_ptg", True),
+    ("explore", "choose_meaning", False),
+    ("grow", "choose_meaning", True),
+    (None, "choose_gratitude", False),
+]
+
+
+@pytest.mark.parametrize(("level", "intent", "starts"), GATES)
+async def test_each_gate(
+    level: str | None,
+    intent: str,
+    starts: bool,
+    db_url: str,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = make_tracker(slots={"readiness": level}, latest_message={"intent": {"name": intent}})
+    events = await ActionStartExercise().run(dispatcher, tracker, domain)
+    started = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "exercise"]
+    if starts:
+        assert started == [intent.removeprefix("choose_").replace("ptg", "ptg_checkin")]
+        assert responses(dispatcher) == []
+    else:
+        assert started == [None]
+        assert responses(dispatcher) == ["utter_exercise_not_now"]
+        offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+        assert "/choose_grounding" in offered and f"/{intent}" not in offered
+
+
+@pytest.mark.parametrize(("setting", "starts"), [("off", False), ("on", True)])
+async def test_the_override_gates_meaning_making_from_check_to_start(
+    setting: str,
+    starts: bool,
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    with session_scope(db_url) as session:
+        set_growth_setting(session, "sam", setting)
+    level = await check(make_tracker, domain, mood_score=6.0, risk_level="none")
+    tracker = make_tracker(
+        slots={"readiness": level}, latest_message={"intent": {"name": "choose_meaning"}}
+    )
+    events = await ActionStartExercise().run(dispatcher, tracker, domain)
+    assert (SlotSet("exercise", "meaning") in events) is starts
+
+
+async def test_yes_to_an_offer_starts_the_offered_exercise(
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        slots={"readiness": "stabilize", "offered_exercise": "grounding"},
+        latest_message={"intent": {"name": "affirm"}},
+    )
+    events = await ActionStartExercise().run(dispatcher, tracker, domain)
+    assert SlotSet("exercise", "grounding") in events
+    assert SlotSet("offered_exercise", None) in events
+
+
+async def test_the_check_in_is_kept_for_the_mood_trend(
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    for score in (3.0, 5.0, None):
+        tracker = make_tracker(slots={"mood_score": score, "mood_word": "tired"})
+        assert await ActionSaveCheckin().run(dispatcher, tracker, domain) == []
+    with session_scope(db_url) as session:
+        signals = gather_signals(session, "sam", risk_level=None, mood_now=None)
+        assert signals.recent_moods == (3.0, 5.0)

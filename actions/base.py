@@ -14,6 +14,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.readiness import SKIPPED
+from bot.risk_metadata import DISTRESS_INTENT
 
 MAX_ANSWER_CHARS = 4000
 # Answers that pass on a prompt; they are kept as SKIPPED, which the openness signal counts.
@@ -54,12 +55,19 @@ def parse_scale(text: Any, top: int) -> float | None:
     return None
 
 
+def said_in_distress(tracker: Tracker) -> bool:
+    """Whether the risk component marked the latest message as a concern read as free writing."""
+    return (tracker.latest_message.get("intent") or {}).get("name") == DISTRESS_INTENT
+
+
 class JournalFormValidation(FormValidationAction):
     """Validates a form whose slots are free text, unless a `validate_<slot>` says otherwise."""
 
     free_text_slots: ClassVar[tuple[str, ...]] = ()
     # Slots answered with a number from 0 to the given top.
     scale_slots: ClassVar[Mapping[str, int]] = {}
+    # A distressed answer is kept as the answer, and acknowledged before the next question.
+    acknowledges_distress: ClassVar[bool] = True
 
     @abstractmethod
     def name(self) -> str:
@@ -82,6 +90,8 @@ class JournalFormValidation(FormValidationAction):
                 output = {slot: self.validate_scale(value, self.scale_slots[slot], dispatcher)}
             elif slot in self.free_text_slots:
                 output = {slot: self.validate_answer(value, dispatcher)}
+                if self.acknowledges_distress and said_in_distress(tracker):
+                    dispatcher.utter_message(response="utter_distress_noted")
             else:
                 output = {slot: value}
             validated.update(output)

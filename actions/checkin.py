@@ -15,6 +15,8 @@ class ValidateCheckinForm(JournalFormValidation):
     """Turns the rating into a number and keeps the mood word as the client wrote it."""
 
     free_text_slots = ("mood_word",)
+    # Here distress is the answer asked for; the offer that follows the check-in validates it.
+    acknowledges_distress = False
 
     def name(self) -> str:
         return "validate_checkin_form"

@@ -38,6 +38,11 @@ from guardrails import ReplyVerdict, RiskAssessment, assess_risk, check_reply, r
 
 router = APIRouter()
 
+LISTENING = (
+    "I'm here and listening. You can tell me how things are, ask for an exercise, or say stop at "
+    "any time."
+)
+
 
 def guard_reply(reply: BotReply, user_level: str) -> tuple[BotReply, str, ReplyVerdict | None]:
     """The reply to send, its original text, and the output rail's verdict if it was blocked."""
@@ -100,7 +105,10 @@ def post_message(
         # A clear no: thanked, and not passed on, so Rasa never reads it as a no to its offer.
         replies = [BotReply(ANSWERED_NO)]
     else:
-        replies = assistant_replies(session, settings, client.id, stored, risk, in_line)
+        # Rasa says nothing to some messages (a "yes" to nothing); the client never gets silence.
+        replies = assistant_replies(session, settings, client.id, stored, risk, in_line) or [
+            BotReply(LISTENING)
+        ]
         if needs_the_question(risk):
             replies.append(BotReply(SUICIDE_QUESTION))
     # In crisis mode the output rail treats every turn as a crisis: no growth prompt gets out.

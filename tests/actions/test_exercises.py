@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
+from actions.checkin import ValidateCheckinForm
 from actions.exercises import EXERCISES, NARRATIVE, PTG_CHECKIN, VALUES, collect_answers
 from actions.forms import VALIDATIONS
 from actions.journal import (
@@ -313,3 +314,37 @@ async def test_a_sure_stop_or_any_stopping_word_ends_the_exercise(
     with session_scope(db_url) as session:
         (entry,) = entries_for(session, "sam")
         assert (entry.exercise, entry.completed) == ("grounding", False)
+
+
+@pytest.mark.parametrize(("intent", "acknowledged"), [("distress", True), ("share", False)])
+async def test_a_distressed_answer_is_kept_and_acknowledged_before_the_next_question(
+    intent: str,
+    acknowledged: bool,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    text = "everything went dark when i got that letter"
+    tracker = make_tracker(
+        slots={"strength_moment": text, "requested_slot": "strength_moment"},
+        events=[{"event": "slot", "name": "strength_moment", "value": text}],
+        active_loop="narrative_form",
+        latest_message={"intent": {"name": intent, "confidence": 1.0}, "text": text},
+    )
+    events = await validation("narrative_form").run(dispatcher, tracker, domain)
+    assert SlotSet("strength_moment", text) in events
+    assert ("utter_distress_noted" in responses(dispatcher)) is acknowledged
+
+
+async def test_in_the_check_in_a_distressed_mood_word_is_just_the_answer(
+    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> None:
+    tracker = make_tracker(
+        slots={"mood_word": "panicky and hopeless", "requested_slot": "mood_word"},
+        events=[{"event": "slot", "name": "mood_word", "value": "panicky and hopeless"}],
+        active_loop="checkin_form",
+        latest_message={"intent": {"name": "distress", "confidence": 1.0}},
+    )
+    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
+    assert SlotSet("mood_word", "panicky and hopeless") in events
+    assert responses(dispatcher) == []

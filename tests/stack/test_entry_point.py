@@ -8,6 +8,7 @@ from collections.abc import Callable
 import httpx
 from sqlalchemy import select
 
+from bot.api.messages import LISTENING
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Conversation, Message
@@ -136,3 +137,14 @@ def test_when_rasa_is_down_the_message_is_kept_and_503_says_so(
     assert response.status_code == 503
     assert response.json()["error"] == "assistant_unavailable"
     assert transcript(stack, "offline") == [("client", "undelivered", "are you there?")]
+
+
+def test_a_message_rasa_has_no_answer_for_still_gets_a_reply(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("yes-to-nothing")
+    for text in ["grounding please", "a lamp", "traffic", "my jumper", "coffee", "mint"]:
+        assert post(stack, client, text).status_code == 200
+    # A "yes" with nothing offered: Rasa's policies answer with nothing but listening.
+    replies = post(stack, client, "yes").json()["replies"]
+    assert [r["text"] for r in replies] == [LISTENING]

@@ -9,20 +9,29 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.journal import keep_unfinished
+from actions.journal import keep_at_risk, keep_unfinished
 from actions.safety import utter_checked
+from bot.escalation.config import LineKind
 from bot.escalation.escalate import ASKED_REASON, escalate
 from bot.escalation.reply import crisis_reply, handoff_reply
+from bot.risk_metadata import RISK_KEY, from_metadata
 from bot.settings import Settings
 from bot.storage.conversations import latest_client_message
 from bot.storage.db import session_scope
 
 
-def crisis_text(client_id: str) -> str:
+def crisis_text(client_id: str, kinds: frozenset[LineKind]) -> str:
     """The entry point escalates crises itself and answers with the same words."""
     settings = Settings.from_env()
     with session_scope(settings.app_database_url) as session:
-        return crisis_reply(session, settings, client_id, alerted=False, asks=True)
+        return crisis_reply(session, settings, client_id, alerted=False, asks=True, kinds=kinds)
+
+
+def kinds_of(tracker: Tracker) -> frozenset[LineKind]:
+    """What the latest message's categories call for (see guardrails/rules/taxonomy.yaml)."""
+    assessment = from_metadata({RISK_KEY: tracker.latest_message.get(RISK_KEY)})
+    found = assessment.replies() if assessment is not None else frozenset()
+    return found or frozenset({"crisis"})  # type: ignore[return-value]
 
 
 def hand_over(client_id: str) -> str:
@@ -40,25 +49,37 @@ class HandOverAction(Action, ABC):
     """Ends any running exercise, keeping what it held, and answers with people to turn to."""
 
     @abstractmethod
-    def reply(self, client_id: str) -> str:
+    def reply(self, tracker: Tracker) -> str:
         """The text to send; any escalation is committed before it is built."""
+
+    def keep(self, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Saves what the exercise held; returns the slot resets."""
+        events, _shared = keep_unfinished(tracker, domain)
+        return events
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events, _shared = keep_unfinished(tracker, domain)
-        utter_checked(dispatcher, tracker, domain, text=self.reply(tracker.sender_id))
+        events = self.keep(tracker, domain)
+        utter_checked(dispatcher, tracker, domain, text=self.reply(tracker))
         return events
 
 
 class ActionCrisisSupport(HandOverAction):
-    """The crisis answer, in the same words the entry point uses."""
+    """The crisis answer, in the same words the entry point uses.
+
+    An exercise it ends is kept for the clinician with the answer that ended it, never as an
+    ordinary entry: not summarised, not resumed.
+    """
 
     def name(self) -> str:
         return "action_crisis_support"
 
-    def reply(self, client_id: str) -> str:
-        return crisis_text(client_id)
+    def keep(self, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return keep_at_risk(tracker, domain)
+
+    def reply(self, tracker: Tracker) -> str:
+        return crisis_text(tracker.sender_id, kinds_of(tracker))
 
 
 class ActionRequestHuman(HandOverAction):
@@ -67,5 +88,5 @@ class ActionRequestHuman(HandOverAction):
     def name(self) -> str:
         return "action_request_human"
 
-    def reply(self, client_id: str) -> str:
-        return hand_over(client_id)
+    def reply(self, tracker: Tracker) -> str:
+        return hand_over(tracker.sender_id)

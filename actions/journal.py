@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +22,7 @@ from actions.exercises import (
     Exercise,
     collect_answers,
     last_exercise,
+    prompt_text,
 )
 from actions.offers import not_now, readiness_of
 from actions.safety import utter_checked
@@ -45,12 +47,19 @@ STOP_WORDS = re.compile(
 
 
 def store_entry(
-    client_id: str, exercise: Exercise, answers: Sequence[Answer], *, completed: bool
+    client_id: str,
+    exercise: Exercise,
+    answers: Sequence[Answer],
+    *,
+    completed: bool,
+    at_risk: bool = False,
 ) -> bool | None:
     """Saves the entry; returns whether it is shared with the therapist, or None if not saved."""
     try:
         with session_scope(Settings.from_env().app_database_url) as session:
-            entry = save_entry(session, client_id, exercise.name, answers, completed=completed)
+            entry = save_entry(
+                session, client_id, exercise.name, answers, completed=completed, at_risk=at_risk
+            )
             if completed and exercise is PTG_CHECKIN:
                 scores = {str(a.slot).removeprefix("ptg_"): int(float(a.answer)) for a in answers}
                 save_ptg(session, client_id, scores)
@@ -111,9 +120,9 @@ def chosen_exercise(intent: str | None, offered: str | None) -> Exercise | None:
     return BY_INTENT.get(intent or "")
 
 
-def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
-    """Keeps the message as the answer to the question asked, and carries on with the exercise."""
-    asked = next(
+def asked_slot(tracker: Tracker) -> str | None:
+    """The slot of the question asked most recently."""
+    return next(
         (
             e["value"]
             for e in reversed(tracker.events)
@@ -121,6 +130,20 @@ def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
         ),
         None,
     )
+
+
+def form_at_latest_message(events: Sequence[Mapping[str, Any]]) -> str | None:
+    """The form that was running when the client's latest message arrived, if any."""
+    latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    for event in reversed(events[:latest_user]):
+        if event.get("event") == "active_loop":
+            return event.get("name")
+    return None
+
+
+def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
+    """Keeps the message as the answer to the question asked, and carries on with the exercise."""
+    asked = asked_slot(tracker)
     answer = [SlotSet(asked, tracker.latest_message.get("text"))] if asked else []
     return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
 
@@ -235,6 +258,26 @@ def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventTyp
     answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
     shared = store_entry(tracker.sender_id, exercise, answers, completed=False) if answers else None
     return cleared(exercise), shared
+
+
+def keep_at_risk(tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    """Ends an exercise interrupted by an answer at crisis level, keeping it for the clinician.
+
+    The entry holds the answers so far and the answer that ended it, under the question it
+    answered, and is marked `at_risk`: never summarised back, resumed or read as an ordinary
+    entry. Outside an exercise this is the same as keep_unfinished.
+    """
+    exercise = EXERCISES.get(form_at_latest_message(tracker.events) or "")
+    asked = asked_slot(tracker)
+    if exercise is None or asked not in exercise.slots:
+        return keep_unfinished(tracker, domain)[0]
+    ending = Answer(prompt_text(domain, asked), str(tracker.latest_message.get("text") or ""))
+    answers = [
+        *collect_answers(exercise, tracker.slots, tracker.events, domain),
+        replace(ending, slot=asked),
+    ]
+    store_entry(tracker.sender_id, exercise, answers, completed=False, at_risk=True)
+    return cleared(exercise)
 
 
 class ActionStopExercise(Action):

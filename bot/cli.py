@@ -170,7 +170,7 @@ def cmd_guard(args: argparse.Namespace) -> int:
     elif args.guard == "reply":
         jsonl.run_reply(sys.stdin, sys.stdout)
     else:
-        evaluate.run_eval(sys.stdout, as_json=args.json, shared_dir=args.shared)
+        evaluate.run_eval(sys.stdout, as_json=args.json, shared_dir=args.shared, rounds=args.round)
     return 0
 
 
@@ -338,10 +338,16 @@ def build_parser() -> argparse.ArgumentParser:
         "reply", help='stdin {"id", "text", "user_text"?} -> {"id", "verdict", "reasons"}'
     )
     evaluation = rails.add_parser(
-        "eval", help="precision, recall and false alarms on the test sets"
+        "eval", help="recall per category and false alarms on the held-out rounds and test sets"
     )
     evaluation.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluation.add_argument("--shared", type=Path, help="the shared data folder (../shared/data)")
+    evaluation.add_argument(
+        "--round",
+        type=Path,
+        action="append",
+        help="score this round file (JSON lines) instead of the held-out rounds; repeatable",
+    )
     guard.set_defaults(func=cmd_guard)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)

@@ -109,6 +109,11 @@ class RuleEngine:
                         )
                     )
 
+    @property
+    def rules(self) -> tuple[TargetRule, ...]:
+        """The target rules this engine looks for."""
+        return tuple(self._rules.values())
+
     def analyse(self, text: str) -> Analysis:
         """Run targets, idioms and context over one piece of text (one caller at a time)."""
         with self._pipeline.lock:

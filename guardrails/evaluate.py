@@ -1,20 +1,29 @@
-"""Measure both rails: precision, recall, false alarms on shared and own sets, and cost."""
+"""Measure both rails: the held-out rounds, the shared and own sets, and cost.
+
+The held-out rounds (guardrails/data/rounds.yaml) are the figures that say how the input rail
+does on wording nobody here wrote; the shared sets are public development sets; the own sets
+were written alongside the rules, so their figures show coverage, not generalisation.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from guardrails.reply import check_reply_to, reply_engine
-from guardrails.risk import assess_risk, risk_rules
+from guardrails.risk import assess_risk, detector, risk_rules
+from guardrails.rounds import heldout_rounds, read_examples
+from guardrails.rounds_eval import format_report, report, score
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 SHARED_SELF_HARM = Path("openai-moderation") / "self-harm.jsonl"
+SHARED_XSTEST = Path("xstest") / "prompts.csv"
 OWN_RISK = "risk_messages.jsonl"
 OWN_REPLY = "reply_messages.jsonl"
 
@@ -27,6 +36,7 @@ TARGETS = (
     ("own_reply.block.recall", ">=", 0.95),
     ("own_reply.block.false_alarm_rate", "<=", 0.03),
     ("cost.input_rail_median_ms", "<=", 3.0),
+    ("shared_xstest.false_crisis_on_safe", "<=", 0.03),
 )
 
 
@@ -89,6 +99,36 @@ def _shared(shared_dir: Path, times: list[float]) -> dict[str, Any]:
         "crisis": _binary(zip(actual, (lvl == "crisis" for lvl in levels), strict=True)),
         "crisis_or_concern": _binary(zip(actual, (lvl != "none" for lvl in levels), strict=True)),
     }
+
+
+def _xstest(shared_dir: Path, times: list[float]) -> dict[str, Any]:
+    """False crisis on XSTest's safe prompts: everyday and figurative uses of risk words."""
+    path = shared_dir / SHARED_XSTEST
+    if not path.is_file():
+        return {"available": False, "reason": f"shared data not found at {path}"}
+    with path.open(encoding="utf-8", newline="") as handle:
+        safe = [row["prompt"] for row in csv.DictReader(handle) if row["label"] == "safe"]
+    crisis = []
+    for prompt in safe:
+        assessment, ms = _timed(assess_risk, prompt)
+        times.append(ms)
+        crisis.append(assessment.level == "crisis")
+    return {
+        "available": True,
+        "path": str(path),
+        "safe_items": len(safe),
+        "false_crisis_on_safe": sum(crisis) / len(safe),
+    }
+
+
+def _heldout(names: Sequence[Path] | None) -> dict[str, Any]:
+    """Each held-out round's figures: the manifest's rounds, or the files named."""
+    rounds = (
+        [(path.stem, path) for path in names]
+        if names
+        else [(r.name, r.path) for r in heldout_rounds()]
+    )
+    return {name: report(score(read_examples(path))) for name, path in rounds}
 
 
 def _own_risk(own_dir: Path, times: list[float]) -> dict[str, Any]:
@@ -166,18 +206,28 @@ def _checks(result: dict[str, Any]) -> list[dict[str, Any]]:
     return checks
 
 
-def evaluate(shared_dir: Path | None = None, own_dir: Path | None = None) -> dict[str, Any]:
-    """Run every measurement and return the figures as a plain dict (JSON-ready)."""
+def evaluate(
+    shared_dir: Path | None = None,
+    own_dir: Path | None = None,
+    rounds: Sequence[Path] | None = None,
+) -> dict[str, Any]:
+    """Run every measurement and return the figures as a plain dict (JSON-ready).
+
+    `rounds` scores those round files instead of the manifest's held-out rounds.
+    """
     shared_dir = shared_dir or default_shared_dir()
     own_dir = own_dir or default_own_dir()
     start = time.perf_counter()
     risk_rules()
     reply_engine()
+    detector()
     load_seconds = time.perf_counter() - start
     input_times: list[float] = []
     output_times: list[float] = []
     result: dict[str, Any] = {
+        "heldout": _heldout(rounds),
         "shared_self_harm": _shared(shared_dir, input_times),
+        "shared_xstest": _xstest(shared_dir, input_times),
         "own_risk": _own_risk(own_dir, input_times),
         "own_reply": _own_reply(own_dir, output_times),
     }
@@ -199,7 +249,15 @@ def _fmt(value: Any) -> str:
 
 def format_table(result: dict[str, Any]) -> str:
     """A plain-text report of the figures and targets."""
-    lines = []
+    lines = [format_report(name, figures) for name, figures in result["heldout"].items()]
+    xstest = result["shared_xstest"]
+    if xstest.get("available"):
+        lines.append(
+            f"XSTest safe prompts ({xstest['safe_items']}): false crisis"
+            f" {_fmt(xstest['false_crisis_on_safe'])}"
+        )
+    else:
+        lines.append(f"XSTest: NOT EVALUATED - {xstest['reason']}")
     shared = result["shared_self_harm"]
     if shared.get("available"):
         lines.append(
@@ -253,8 +311,9 @@ def run_eval(
     as_json: bool = False,
     shared_dir: Path | None = None,
     own_dir: Path | None = None,
+    rounds: Sequence[Path] | None = None,
 ) -> dict[str, Any]:
     """Evaluate and write the report (table or JSON) to `out_stream`; returns the figures."""
-    result = evaluate(shared_dir, own_dir)
+    result = evaluate(shared_dir, own_dir, rounds)
     out_stream.write((json.dumps(result, indent=2) if as_json else format_table(result)) + "\n")
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -28,10 +29,16 @@ T = TypeVar("T")
 
 
 class TextPipeline:
-    """Tokenises text, maps slang and disguised spellings to plain words, and marks sentences."""
+    """Tokenises text, maps slang and disguised spellings to plain words, and marks sentences.
 
-    def __init__(self, vocabulary: Vocabulary):
-        self.nlp = spacy.blank("en")
+    `language` is the spaCy language of the tokenizer ("xx" tokenizes any language plainly);
+    with `fold_accents`, every word is compared without accents and with Arabic letter variants
+    joined, since many people type without them ("zabic sie", "quiero morir").
+    """
+
+    def __init__(self, vocabulary: Vocabulary, language: str = "en", fold_accents: bool = False):
+        self.nlp = spacy.blank(language)
+        self._fold = fold_accents
         self.lock = threading.Lock()
         self._words: dict[str, list[str]] = {}
         self._norms = vocabulary.norms
@@ -53,7 +60,10 @@ class TextPipeline:
     def make_doc(self, text: str) -> Doc:
         """Tokenise, normalise and sentence-split one piece of text."""
         doc = self.nlp.make_doc(text)
-        if _DISGUISED.search(text):
+        if self._fold:
+            for token in doc:
+                token.norm_ = self._norms.get(token.lower_) or fold(token.lower_)
+        elif _DISGUISED.search(text):
             for token in doc:
                 norm = self.norm_of(token.lower_, token.norm_)
                 if norm != token.norm_:
@@ -89,6 +99,17 @@ class TextPipeline:
             word = word.translate(_LEET)
         word = _RUN.sub(lambda m: m.group(1) * (1 if m.group(1) in _VOWELS else 2), word)
         return self._norms.get(word, word if word != lower else norm)
+
+
+_ARABIC_VARIANTS = str.maketrans({"\u0649": "\u064a", "\u0629": "\u0647", "\u0640": None})
+
+
+def fold(word: str) -> str:
+    """A word without accents or Arabic vowel marks, with Arabic letter variants joined."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = unicodedata.normalize("NFC", plain).replace("ł", "l").replace("ß", "ss")
+    return plain.translate(_ARABIC_VARIANTS)
 
 
 _LOCK = threading.RLock()

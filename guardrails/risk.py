@@ -1,15 +1,37 @@
-"""Input rail: how much risk the client's own message shows (crisis, concern or none)."""
+"""Input rail: how much risk the client's own message shows (crisis, concern or none).
+
+Two detectors read every message, and either can raise its level:
+
+* the rules (rules/risk_*.yaml and, for Spanish, French, German, Portuguese, Polish and Arabic,
+  rules/languages/*.yaml), which explain themselves by their signal and its `why`;
+* the learned detector (guardrails/detector.py), whose score and top features are kept.
+
+The rules also read the context: the exercise slot a message answers (`answering:` rules) and
+the client's last few messages (`alone:` rules count fully only after distress or a stressor).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from guardrails.context import NO_CONTEXT, STRESSOR_SIGNAL, RiskContext
+from guardrails.detector import DetectorVerdict, RiskDetector, detector_path, load
 from guardrails.engine import Analysis, Finding, RuleEngine
-from guardrails.pipeline import cached, shared_pipeline
-from guardrails.rulefiles import load_modifiers, load_phrases, load_targets, load_vocabulary
+from guardrails.language import language_of
+from guardrails.pipeline import TextPipeline, cached, shared_pipeline
+from guardrails.rulefiles import (
+    RULES_DIR,
+    load_modifiers,
+    load_phrases,
+    load_targets,
+    load_vocabulary,
+)
+from guardrails.taxonomy import LEVELS, Level, taxonomy
 from guardrails.text import chunks, normalise
 
-LEVELS = ("none", "concern", "crisis")
 HONOURS = ("negation", "hypothetical", "history", "other_person", "fear")
 DEFAULT_HONOURS = ("negation", "hypothetical", "history", "other_person")
 CATEGORIES = (
@@ -28,42 +50,145 @@ CATEGORIES = (
 )
 PAST_SIGNAL = "history_of_risk"
 RETRACTION_SIGNAL = "retraction_after_disclosure"
+LANGUAGES_DIR = RULES_DIR / "languages"
+_RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
 @dataclass(frozen=True)
 class RiskAssessment:
-    """The input rail's verdict: a level and the short names of what was found."""
+    """The input rail's verdict on one message.
+
+    `level` is the highest level either detector gives; `signals` are the rules' signal names
+    (and annotations such as `stressor`); `categories` are the taxonomy categories found
+    (rules/taxonomy.yaml), crisis ones first; `language` is the ISO 639-1 code of the message;
+    `rules_level` and `detector` say what each detector found on its own.
+    """
 
     level: str
     signals: tuple[str, ...]
+    categories: tuple[str, ...] = ()
+    language: str = "en"
+    rules_level: str = "none"
+    detector: DetectorVerdict | None = None
+    context_used: tuple[str, ...] = field(default=())
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Which detectors reached the final level: "rules", "model" or both."""
+        if self.level == "none":
+            return ()
+        found = ["rules"] if self.rules_level == self.level else []
+        if self.detector is not None and self.detector.level == self.level:
+            found.append("model")
+        return tuple(found)
+
+    def replies(self) -> frozenset[str]:
+        """The replies its crisis categories call for: "crisis" and/or "safeguarding"."""
+        if self.level != "crisis":
+            return frozenset()
+        known = taxonomy().categories
+        wanted = {
+            known[c].reply
+            for c in self.categories
+            if c in known and known[c].level == "crisis"
+        }
+        return frozenset(wanted & {"crisis", "safeguarding"}) or frozenset({"crisis"})
+
+    def detail(self) -> dict[str, Any]:
+        """What is stored with the message for the therapist and for audits (JSON-ready)."""
+        model = None
+        if self.detector is not None:
+            model = {
+                "level": self.detector.level,
+                "crisis_score": self.detector.crisis_score,
+                "category": self.detector.category,
+                "category_score": self.detector.category_score,
+                "features": list(self.detector.features),
+                "version": detector().version,
+            }
+        return {
+            "categories": list(self.categories),
+            "language": self.language,
+            "rules_level": self.rules_level,
+            "model": model,
+            "sources": list(self.sources),
+            "context": list(self.context_used),
+        }
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """One signal a rule found, at the level it counts, before context is applied."""
+
+    signal: str
+    level: str
+    alone: str | None = None
 
 
 @dataclass(frozen=True)
 class _RiskRules:
-    """The loaded risk engine plus the word list the denial check needs."""
+    """The loaded engines (English, then the other languages) and their clause openers."""
 
-    engine: RuleEngine
+    engines: tuple[RuleEngine, ...]
     clause_openers: frozenset[str]
 
 
+def _language_files() -> list[str]:
+    return sorted(f"languages/{p.name}" for p in Path(LANGUAGES_DIR).glob("*.yaml"))
+
+
 def _load() -> _RiskRules:
-    """Load the risk rule files."""
+    """Load the risk rule files; the other languages share one multilingual engine."""
     vocabulary = load_vocabulary()
-    engine = RuleEngine(
+    english = RuleEngine(
         shared_pipeline(),
         vocabulary,
         "risk",
         load_targets("risk_crisis.yaml", ("crisis",), HONOURS, DEFAULT_HONOURS)
-        + load_targets("risk_concern.yaml", ("concern",), HONOURS, DEFAULT_HONOURS),
+        + load_targets("risk_concern.yaml", ("concern",), HONOURS, DEFAULT_HONOURS)
+        + load_targets("risk_stressors.yaml", ("stressor",), HONOURS, DEFAULT_HONOURS),
         load_phrases("risk_idioms.yaml", "idioms"),
         load_modifiers("risk_context.yaml", CATEGORIES),
     )
-    return _RiskRules(engine, frozenset(vocabulary.sets["clause_openers"]))
+    engines = [english]
+    openers = set(vocabulary.sets["clause_openers"])
+    files = _language_files()
+    if files:
+        words = load_vocabulary(files, merge=True)
+        engines.append(
+            RuleEngine(
+                TextPipeline(words, language="xx", fold_accents=True),
+                words,
+                "risk_lang",
+                [t for f in files for t in load_targets(f, ("crisis", "concern"), HONOURS)],
+                [p for f in files for p in load_phrases(f, "idioms")],
+                [m for f in files for m in load_modifiers(f, CATEGORIES)],
+            )
+        )
+        openers |= set(words.sets.get("clause_openers", ()))
+    _check_signals(engines)
+    return _RiskRules(tuple(engines), frozenset(openers))
+
+
+def _check_signals(engines: Iterable[RuleEngine]) -> None:
+    """Every rule's signal must belong to a taxonomy category or be an annotation."""
+    known = taxonomy()
+    for engine in engines:
+        for rule in engine.rules:
+            if known.category_of(rule.signal) is None and rule.signal not in known.annotations:
+                raise ValueError(
+                    f"rule {rule.key}: signal '{rule.signal}' is in no category of taxonomy.yaml"
+                )
 
 
 def risk_rules() -> _RiskRules:
     """The risk rules, loaded once per process on first use."""
     return cached("risk_rules", _load)
+
+
+def detector() -> RiskDetector:
+    """The trained detector, loaded once per process; DetectorUnavailable if it was not built."""
+    return cached("risk_detector", lambda: load(detector_path()))
 
 
 def _denied(finding: Finding, words: tuple[str, ...], openers: frozenset[str]) -> bool:
@@ -95,42 +220,120 @@ def _outcome(finding: Finding, analysis: Analysis, openers: frozenset[str]) -> s
     past = finding.has("STOPPED") or (
         (finding.has("HISTORICAL") or dated) and not finding.has("ONGOING")
     )
-    if "history" in honours and past:
+    if "history" in honours and past and finding.rule.level in ("crisis", "concern"):
         resolved = any(cue.category == "RESOLVED" for cue in analysis.cues)
         return None if resolved or finding.rule.if_past == "none" else "concern"
     return finding.rule.level
 
 
-def _judge(analysis: Analysis, openers: frozenset[str], found: dict[str, str]) -> None:
-    """Add the signals of one analysed chunk to `found` (signal name -> level)."""
+def _hits(
+    analysis: Analysis, openers: frozenset[str], context: RiskContext
+) -> Iterable[_Hit]:
+    """The signals of one analysed chunk, each at the level it counts."""
     retractions = [cue.start for cue in analysis.cues if cue.category == "RETRACTION"]
-    kept = [(f, level) for f in analysis.findings if (level := _outcome(f, analysis, openers))]
+    kept = [
+        (f, level)
+        for f in analysis.findings
+        if (not f.rule.answering or context.slot in f.rule.answering)
+        and (level := _outcome(f, analysis, openers))
+    ]
     specific = [(f.start, f.end) for f, _ in kept if not f.rule.fallback]
     for finding, level in kept:
         if finding.rule.fallback and any(
             finding.start < end and start < finding.end for start, end in specific
         ):
             continue
-        signal = finding.rule.signal if level == finding.rule.level else PAST_SIGNAL
-        found.setdefault(signal, level)
+        if level == finding.rule.level:
+            yield _Hit(finding.rule.signal, level, finding.rule.alone)
+        else:
+            yield _Hit(PAST_SIGNAL, level)
         if level == "crisis" and any(start >= finding.end for start in retractions):
-            found.setdefault(RETRACTION_SIGNAL, "annotation")
+            yield _Hit(RETRACTION_SIGNAL, "annotation")
 
 
-def assess_risk(text: str) -> RiskAssessment:
-    """Assess one client message; never raises on odd input, and scans all of a long text."""
+def _resolve(hits: list[_Hit], context: RiskContext) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Signal -> level, after `alone:` rules are weighed against distress here or just before."""
+    distress_here = any(
+        (hit.alone is None and hit.level in ("concern", "crisis")) or hit.signal == STRESSOR_SIGNAL
+        for hit in hits
+    )
+    distress_before = context.recent_distress()
+    used: list[str] = []
+    found: dict[str, str] = {}
+    for hit in hits:
+        level = hit.level
+        if hit.alone is not None and level == "crisis":
+            if distress_here:
+                used.append("distress_in_message")
+            elif distress_before:
+                used.append("distress_before")
+            else:
+                level = hit.alone
+        if level in _RANK or level in ("annotation", "stressor"):
+            current = found.get(hit.signal)
+            if current is None or _RANK.get(level, -1) > _RANK.get(current, -1):
+                found[hit.signal] = level
+    return found, tuple(dict.fromkeys(used))
+
+
+def _rules_verdict(text: str, context: RiskContext) -> tuple[dict[str, str], tuple[str, ...]]:
+    rules = risk_rules()
+    hits: list[_Hit] = []
+    for piece in chunks(text):
+        for engine in rules.engines:
+            hits.extend(_hits(engine.analyse(piece), rules.clause_openers, context))
+    return _resolve(hits, context)
+
+
+def _detector_verdict(text: str, context: RiskContext) -> DetectorVerdict:
+    """The detector on each chunk of a long message; the chunk with the highest crisis score."""
+    model = detector()
+    verdicts = [model.verdict(piece, context.slot) for piece in chunks(text)]
+    return max(verdicts, key=lambda v: (_RANK[v.level], v.crisis_score))
+
+
+def _categories(found: dict[str, str], verdict: DetectorVerdict | None) -> tuple[str, ...]:
+    """The taxonomy categories found, crisis ones first (rules first, then the model's)."""
+    known = taxonomy()
+    ranked: dict[str, int] = {}
+    for signal, level in found.items():
+        category = known.category_of(signal)
+        if category is not None and level in _RANK:
+            # A past crisis signal counts as distress (history_of_risk is reported separately).
+            name = category if level == known.categories[category].level else "distress"
+            ranked[name] = max(ranked.get(name, 0), _RANK[level])
+    if verdict is not None and verdict.level != "none":
+        ranked.setdefault(verdict.category, _RANK[verdict.level])
+    return tuple(sorted(ranked, key=lambda c: -ranked[c]))
+
+
+def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment:
+    """Assess one client message; never raises on odd input, and scans all of a long text.
+
+    `context` gives the exercise slot the message answers and the client's last few messages.
+    Raises DetectorUnavailable if the learned detector was never built (run make).
+    """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
+    context = context or NO_CONTEXT
     text = normalise(text)
     if not text.strip():
         return RiskAssessment("none", ())
-    rules = risk_rules()
-    found: dict[str, str] = {}
-    for piece in chunks(text):
-        _judge(rules.engine.analyse(piece), rules.clause_openers, found)
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    level = max(
-        (lvl for lvl in found.values() if lvl in rank), key=rank.__getitem__, default="none"
+    found, used = _rules_verdict(text, context)
+    rules_level = max(
+        (lvl for lvl in found.values() if lvl in _RANK), key=_RANK.__getitem__, default="none"
     )
-    order = sorted(found, key=lambda s: -rank.get(found[s], -1))
-    return RiskAssessment(level, tuple(order))
+    verdict = _detector_verdict(text, context)
+    level: Level = max((rules_level, verdict.level), key=_RANK.__getitem__)  # type: ignore[assignment]
+    order = sorted(found, key=lambda s: -_RANK.get(found[s], -1))
+    if context.slot and verdict.level != "none":
+        used = (*used, f"answering={context.slot}")
+    return RiskAssessment(
+        level=level,
+        signals=tuple(order),
+        categories=_categories(found, verdict),
+        language=language_of(text),
+        rules_level=rules_level,
+        detector=verdict,
+        context_used=used,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,24 @@ import yaml
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 CONTEXT_DIRECTIONS = ("forward", "backward", "bidirectional", "terminate", "pseudo")
+TARGET_KEYS = frozenset(
+    {
+        "signal",
+        "level",
+        "why",
+        "patterns",
+        "honours",
+        "if_past",
+        "past_reach",
+        "near",
+        "fallback",
+        "alone",
+        "answering",
+    }
+)
+PHRASE_KEYS = frozenset({"why", "patterns"})
+MODIFIER_KEYS = frozenset({"category", "direction", "max_scope", "why", "patterns"})
+NEAR_KEYS = frozenset({"set", "within", "same_sentence"})
 
 
 class RuleFileError(ValueError):
@@ -48,6 +67,11 @@ class TargetRule:
     past_reach: str
     near: tuple[Near, ...]
     fallback: bool
+    # The level when neither this message nor the client's last few show distress or a
+    # stressor; None: the rule needs no such context.
+    alone: str | None = None
+    # The exercise slots whose answers this rule reads; empty: any message.
+    answering: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -62,7 +86,14 @@ class ModifierRule:
     stopped_by: tuple[str, ...]
 
 
-def _read(name: str) -> dict[str, Any]:
+def reject_unknown(entry: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    """A misspelt key would be ignored silently, so any key not in `allowed` is an error."""
+    unknown = sorted(str(key) for key in entry if key not in allowed)
+    if unknown:
+        raise RuleFileError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+
+
+def read_rule_file(name: str) -> dict[str, Any]:
     """Read one YAML file from the rules folder as a mapping."""
     path = RULES_DIR / name
     try:
@@ -115,6 +146,7 @@ def _near(value: Any, where: str) -> tuple[Near, ...]:
             or not isinstance(item.get("same_sentence", True), bool)
         ):
             raise RuleFileError(f"{where}: each 'near' needs a 'set' name and a 'within' count")
+        reject_unknown(item, NEAR_KEYS, where)
         out.append(Near(item["set"], item["within"], item.get("same_sentence", True)))
     return tuple(out)
 
@@ -134,9 +166,27 @@ def _flatten(sets: dict[str, list[str]], name: str, seen: tuple[str, ...]) -> tu
     return tuple(dict.fromkeys(out))
 
 
-def load_vocabulary(name: str = "vocabulary.yaml") -> Vocabulary:
-    """Load spelling norms, starred-word list and word sets."""
-    data = _read(name)
+def load_vocabulary(names: str | Sequence[str] = "vocabulary.yaml") -> Vocabulary:
+    """Load spelling norms, starred-word list and word sets; several files are merged."""
+    norms: dict[str, str] = {}
+    uncensor: list[str] = []
+    sets: dict[str, list[str]] = {}
+    for name in [names] if isinstance(names, str) else names:
+        part = _vocabulary(name)
+        norms.update(part.norms)
+        uncensor.extend(part.uncensor)
+        for set_name, entries in part.sets.items():
+            sets.setdefault(set_name, []).extend(entries)
+    return Vocabulary(
+        norms=norms,
+        uncensor=tuple(dict.fromkeys(uncensor)),
+        sets={k: tuple(dict.fromkeys(v)) for k, v in sets.items()},
+    )
+
+
+def _vocabulary(name: str) -> Vocabulary:
+    """The norms, starred-word list and word sets of one file."""
+    data = read_rule_file(name)
     norms = data.get("norms") or {}
     sets = data.get("sets") or {}
     uncensor = data.get("uncensor") or []
@@ -167,7 +217,7 @@ def load_targets(
     default_honours: tuple[str, ...] | None = None,
 ) -> list[TargetRule]:
     """Load the target rules of one file, checking levels, context names and past handling."""
-    entries = _read(name).get("rules")
+    entries = read_rule_file(name).get("rules")
     if not isinstance(entries, list):
         raise RuleFileError(f"{name}: expected a 'rules' list")
     rules = []
@@ -175,6 +225,7 @@ def load_targets(
         where = f"{name} rule {index + 1}"
         if not isinstance(entry, dict):
             raise RuleFileError(f"{where}: each rule must be a mapping")
+        reject_unknown(entry, TARGET_KEYS, where)
         signal = _text(entry, "signal", where)
         level = _text(entry, "level", where)
         if level not in levels:
@@ -191,9 +242,15 @@ def load_targets(
         if past_reach not in ("sentence", "message"):
             raise RuleFileError(f"{where} ({signal}): 'past_reach' must be 'sentence' or 'message'")
         near = _near(entry.get("near", []), f"{where} ({signal})")
+        alone = entry.get("alone")
+        if alone is not None and alone not in ("concern", "none"):
+            raise RuleFileError(f"{where} ({signal}): 'alone' must be 'concern' or 'none'")
+        answering = entry.get("answering", [])
+        if not isinstance(answering, list) or not all(isinstance(a, str) for a in answering):
+            raise RuleFileError(f"{where} ({signal}): 'answering' must be a list of slot names")
         rules.append(
             TargetRule(
-                key=f"{signal}#{index}",
+                key=f"{name}:{signal}#{index}",
                 signal=signal,
                 level=level,
                 why=_text(entry, "why", where),
@@ -203,6 +260,8 @@ def load_targets(
                 past_reach=past_reach,
                 fallback=_flag(entry, "fallback", f"{where} ({signal})"),
                 near=near,
+                alone=alone,
+                answering=frozenset(answering),
             )
         )
     return rules
@@ -210,7 +269,7 @@ def load_targets(
 
 def load_phrases(name: str, section: str) -> list[tuple[str, tuple[str, ...]]]:
     """Load a list of (why, patterns) entries, used for idioms and other exclusions."""
-    entries = _read(name).get(section)
+    entries = read_rule_file(name).get(section)
     if not isinstance(entries, list):
         raise RuleFileError(f"{name}: expected a '{section}' list")
     out = []
@@ -218,13 +277,14 @@ def load_phrases(name: str, section: str) -> list[tuple[str, tuple[str, ...]]]:
         where = f"{name} {section} entry {index + 1}"
         if not isinstance(entry, dict):
             raise RuleFileError(f"{where}: each entry must be a mapping")
+        reject_unknown(entry, PHRASE_KEYS, where)
         out.append((_text(entry, "why", where), _patterns(entry, where)))
     return out
 
 
 def load_modifiers(name: str, categories: tuple[str, ...]) -> list[ModifierRule]:
     """Load ConText modifier rules, checking category and direction names."""
-    data = _read(name)
+    data = read_rule_file(name)
     entries = data.get("modifiers")
     if not isinstance(entries, list):
         raise RuleFileError(f"{name}: expected a 'modifiers' list")
@@ -236,6 +296,7 @@ def load_modifiers(name: str, categories: tuple[str, ...]) -> list[ModifierRule]
         where = f"{name} modifier {index + 1}"
         if not isinstance(entry, dict):
             raise RuleFileError(f"{where}: each modifier must be a mapping")
+        reject_unknown(entry, MODIFIER_KEYS, where)
         category = _text(entry, "category", where).upper()
         direction = _text(entry, "direction", where).lower()
         if category not in categories:
@@ -261,7 +322,7 @@ def load_modifiers(name: str, categories: tuple[str, ...]) -> list[ModifierRule]
 
 def load_mapping(name: str, section: str) -> dict[str, str]:
     """Load a flat mapping of names to texts, used for the replacement replies."""
-    data = _read(name).get(section)
+    data = read_rule_file(name).get(section)
     if not isinstance(data, dict) or not all(
         isinstance(v, str) and v.strip() for v in data.values()
     ):

@@ -24,16 +24,23 @@ from bot.escalation.concern import (
     needs_the_question,
     was_asked,
 )
-from bot.escalation.escalate import CRISIS_REASON, SAID_YES_REASON, escalate
+from bot.escalation.config import LineKind
+from bot.escalation.escalate import (
+    CRISIS_REASON,
+    SAFEGUARDING_REASON,
+    SAID_YES_REASON,
+    escalate,
+)
 from bot.escalation.handoff import sync_rasa_pause
-from bot.escalation.reply import crisis_reply
+from bot.escalation.reply import crisis_reply, english_only, other_language_reply
 from bot.rasa_client import BotReply
 from bot.ratelimit import RateLimiter
+from bot.risk_context import risk_context
 from bot.risk_metadata import to_metadata
 from bot.settings import Settings
 from bot.storage.conversations import current_conversation, record, record_reply
 from bot.storage.escalations import active_escalation
-from bot.storage.models import Client, Message
+from bot.storage.models import Client, Escalation, Message
 from guardrails import ReplyVerdict, RiskAssessment, assess_risk, check_reply, replacement_for
 
 router = APIRouter()
@@ -61,7 +68,7 @@ def post_message(
     limiter: RateLimiter = Depends(get_rate_limiter),
 ) -> MessageOut:
     conversation = current_conversation(session, client.id, settings.conversation_idle_minutes)
-    risk = assess_risk(message.text)
+    risk = assess_risk(message.text, risk_context(session, conversation.id))
     active = active_escalation(session, client.id)
     in_crisis_mode = active is not None
     # A crisis, and anything said in crisis mode, is never held back by the rate limit.
@@ -91,7 +98,8 @@ def post_message(
         session.commit()
         return MessageOut(conversation_id=conversation.id, replies=[])
     if risk.level == "crisis" and not in_crisis_mode:
-        escalate(session, settings, stored, client.id, CRISIS_REASON)
+        reason = SAFEGUARDING_REASON if risk.replies() == {"safeguarding"} else CRISIS_REASON
+        escalate(session, settings, stored, client.id, reason)
     elif said_yes and not in_crisis_mode:
         escalate(session, settings, stored, client.id, SAID_YES_REASON)
     # The message, and any escalation, are durable before anything is answered.
@@ -100,10 +108,15 @@ def post_message(
         asks = risk.level == "crisis" or said_yes
         # Only a new crisis goes to Rasa, to end any exercise; a "yes" would start one instead.
         forward = risk.level == "crisis" and not in_crisis_mode
-        replies = crisis_replies(session, settings, client.id, stored, risk, forward, asks)
+        replies = crisis_replies(
+            session, settings, client.id, stored, risk, forward, asks, reply_kinds(risk, active)
+        )
     elif answered:
         # A clear no: thanked, and not passed on, so Rasa never reads it as a no to its offer.
         replies = [BotReply(ANSWERED_NO)]
+    elif risk.language != "en":
+        # The assistant works in English: said honestly, with the client's lines, not guessed at.
+        replies = [BotReply(other_language_reply(session, settings, client.id, risk.language))]
     else:
         # Rasa says nothing to some messages (a "yes" to nothing); the client never gets silence.
         replies = assistant_replies(session, settings, client.id, stored, risk, in_line) or [
@@ -126,6 +139,17 @@ def post_message(
             for r, _, _ in checked
         ],
     )
+
+
+def reply_kinds(risk: RiskAssessment, active: Escalation | None) -> frozenset[LineKind]:
+    """The lines a crisis turn shows: what this message calls for, else what the open
+    escalation was for (a safeguarding escalation keeps its safeguarding lines)."""
+    kinds = risk.replies()
+    if kinds:
+        return kinds  # type: ignore[return-value]
+    if active is not None and active.reason == SAFEGUARDING_REASON:
+        return frozenset({"safeguarding"})
+    return frozenset({"crisis"})
 
 
 def assistant_replies(
@@ -161,6 +185,7 @@ def crisis_replies(
     risk: RiskAssessment,
     forward: bool,
     asks: bool,
+    kinds: frozenset[LineKind],
 ) -> list[BotReply]:
     """The entry point's own crisis answer, so it never depends on Rasa being up.
 
@@ -178,5 +203,7 @@ def crisis_replies(
             )
         except rasa_client.AssistantUnavailable:
             stored.status = "undelivered"
-    text = crisis_reply(session, settings, client_id, alerted=True, asks=asks)
+    text = crisis_reply(session, settings, client_id, alerted=True, asks=asks, kinds=kinds)
+    if risk.language != "en":
+        text = f"{english_only(risk.language)}\n\n{text}"
     return [BotReply(text)]

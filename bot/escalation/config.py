@@ -1,11 +1,23 @@
-"""The YAML a clinic edits: crisis lines by locale and the ordered on-call contacts."""
+"""The YAML a clinic edits: lines to call by locale, and the ordered on-call contacts.
+
+Both files are checked when the entry point starts (`check_config`), so a bad edit stops it
+there with the file and the entry named, and never turns a crisis turn into an error.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
+
+LineKind = Literal["crisis", "safeguarding"]
+LINE_KINDS: tuple[LineKind, ...] = ("crisis", "safeguarding")
+
+
+class ConfigError(ValueError):
+    """A clinic's YAML file is malformed; the message names the file and the entry."""
 
 
 @dataclass(frozen=True)
@@ -17,17 +29,69 @@ class Contact:
     webhook: str | None = None
 
 
-def crisis_lines(path: Path, locale: str) -> list[str]:
-    """The crisis lines for a locale, or the default locale's when it has none of its own."""
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    locales: dict[str, list[str]] = config["locales"]
-    return list(locales.get(locale.upper()) or locales[config["default"]])
+def _yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: cannot be read: {error}") from error
+
+
+def _resources(path: Path) -> tuple[str, dict[str, dict[str, list[str]]]]:
+    """The default locale and, for each locale, its crisis and safeguarding lines, checked."""
+    config = _yaml(path)
+    if not isinstance(config, dict) or set(config) != {"default", "locales"}:
+        raise ConfigError(f"{path}: expected exactly the keys 'default' and 'locales'")
+    locales = config["locales"]
+    if not isinstance(locales, dict) or not locales:
+        raise ConfigError(f"{path}: 'locales' must map locale codes to their lines")
+    checked: dict[str, dict[str, list[str]]] = {}
+    for code, entry in locales.items():
+        if not isinstance(entry, dict) or set(entry) != set(LINE_KINDS):
+            raise ConfigError(f"{path}: locale {code} needs exactly {list(LINE_KINDS)}")
+        for kind in LINE_KINDS:
+            lines = entry[kind]
+            if not isinstance(lines, list) or not lines or not all(
+                isinstance(line, str) and line.strip() for line in lines
+            ):
+                raise ConfigError(f"{path}: locale {code}: '{kind}' must be a list of lines")
+        checked[str(code).upper()] = entry
+    default = str(config["default"]).upper()
+    if default not in checked:
+        raise ConfigError(f"{path}: the default locale {default} has no lines")
+    return default, checked
+
+
+def crisis_lines(path: Path, locale: str, kind: LineKind = "crisis") -> list[str]:
+    """The lines of one kind for a locale, or the default locale's when it has none of its own."""
+    default, locales = _resources(path)
+    return list((locales.get(locale.upper()) or locales[default])[kind])
 
 
 def on_call_contacts(path: Path) -> list[Contact]:
     """The contacts in the order they are told; read afresh so edits apply without a restart."""
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [
-        Contact(name=c["name"], email=c.get("email"), webhook=c.get("webhook"))
-        for c in config["contacts"]
-    ]
+    config = _yaml(path)
+    contacts = config.get("contacts") if isinstance(config, dict) else None
+    if not isinstance(contacts, list):
+        raise ConfigError(f"{path}: expected a 'contacts' list")
+    found = []
+    for index, entry in enumerate(contacts, start=1):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("name"), str)
+            or not set(entry) <= {"name", "email", "webhook"}
+            or not (entry.get("email") or entry.get("webhook"))
+        ):
+            raise ConfigError(
+                f"{path}: contact {index} needs a 'name' and an 'email' or a 'webhook' (no other "
+                "keys)"
+            )
+        found.append(
+            Contact(name=entry["name"], email=entry.get("email"), webhook=entry.get("webhook"))
+        )
+    return found
+
+
+def check_config(resources: Path, on_call: Path) -> None:
+    """Reads both files once, raising ConfigError on the first problem."""
+    _resources(resources)
+    on_call_contacts(on_call)

@@ -10,6 +10,7 @@ from bot.storage.escalations import active_escalation, open_escalation
 from bot.storage.models import Escalation, Message
 
 CRISIS_REASON = "the input rail found a crisis"
+SAFEGUARDING_REASON = "the input rail found abuse or violence against the client (safeguarding)"
 ASKED_REASON = "the client asked for a person"
 SAID_YES_REASON = "the client did not say no when asked about thoughts of suicide"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.escalation.config import crisis_lines
+from bot.escalation.config import LINE_KINDS, LineKind, crisis_lines
 from bot.settings import Settings
 from bot.storage.models import Client, SafetyPlan
 
@@ -33,15 +33,49 @@ NOBODY_TOLD = (
     "I can't reach a person from here, so please contact your care team or one of these lines."
 )
 NOT_A_PERSON = "I'm an automated companion, so I can't be with you the way a person can."
+# Abuse and violence get validation and the lines that help with them, not the suicide question.
+SAFEGUARDING_OPENING = (
+    "Thank you for telling me. What you describe is serious, it is not your fault, and you "
+    "deserve to be safe."
+)
+LINE_INTROS: dict[LineKind, str] = {
+    "crisis": "If you might act on these thoughts or you are in danger, please reach someone now:",
+    "safeguarding": (
+        "If you are in danger now, or want to talk to people who help with abuse and assault:"
+    ),
+}
+ENGLISH_ONLY = (
+    "I'm sorry: I can only understand and answer in English, so I may have missed what you "
+    "wrote."
+)
+# The same, in the languages whose risk the input rail reads (guardrails/rules/languages/).
+ENGLISH_ONLY_IN = {
+    "es": "Lo siento: solo entiendo y respondo en inglés, así que puede que no haya entendido "
+    "lo que escribiste.",
+    "fr": "Désolé : je ne comprends et ne réponds qu'en anglais, alors je n'ai peut-être pas "
+    "compris ce que vous avez écrit.",
+    "de": "Es tut mir leid: Ich verstehe und antworte nur auf Englisch, deshalb habe ich "
+    "vielleicht nicht verstanden, was du geschrieben hast.",
+    "pt": "Desculpe: só entendo e respondo em inglês, por isso posso não ter entendido o que "
+    "você escreveu.",
+    "pl": "Przepraszam: rozumiem i odpowiadam tylko po angielsku, więc ta wiadomość mogła "
+    "zostać źle zrozumiana.",
+    "ar": "عذرًا: أنا أفهم وأجيب باللغة الإنجليزية فقط، لذلك ربما لم أفهم ما كتبته.",
+}
+OTHER_LANGUAGE_LINES = "If you are struggling or in danger, please reach someone now:"
 
 
-def _lines(settings: Settings, client: Client | None) -> str:
+def _lines(
+    settings: Settings, client: Client | None, kind: LineKind = "crisis", intro: str = ""
+) -> str:
     locale = client.locale if client is not None else "US"
-    lines = crisis_lines(settings.config_path(settings.crisis_resources_file), locale)
-    return (
-        "If you might act on these thoughts or you are in danger, please reach someone now:\n"
-        + ("\n".join(f"- {line}" for line in lines))
-    )
+    lines = crisis_lines(settings.config_path(settings.crisis_resources_file), locale, kind)
+    return (intro or LINE_INTROS[kind]) + "\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def english_only(language: str) -> str:
+    """Says honestly that the assistant works in English, in English and in `language` if known."""
+    return " ".join(filter(None, (ENGLISH_ONLY, ENGLISH_ONLY_IN.get(language))))
 
 
 def _plan(session: Session, client_id: str) -> str | None:
@@ -54,11 +88,40 @@ def _plan(session: Session, client_id: str) -> str | None:
 
 
 def crisis_reply(
-    session: Session, settings: Settings, client_id: str, *, alerted: bool, asks: bool
+    session: Session,
+    settings: Settings,
+    client_id: str,
+    *,
+    alerted: bool,
+    asks: bool,
+    kinds: frozenset[LineKind] = frozenset({"crisis"}),
 ) -> str:
-    """The crisis answer: the safety question (`asks`), who was told, crisis lines, their plan."""
-    first = SAFETY_QUESTION if asks else STILL_HERE
-    return support_reply(session, settings, client_id, f"{first} {ALERTED}" if alerted else first)
+    """The answer to a crisis: an opening, who was told, the lines `kinds` call for, the plan.
+
+    `kinds` holds "crisis" (suicide, self-harm and other risk: the safety question, the crisis
+    lines and the client's safety plan) and/or "safeguarding" (abuse or violence disclosed:
+    validation without the safety question, and the safeguarding lines). `asks` is false for
+    later turns in crisis mode, which get a shorter opening.
+    """
+    if not asks:
+        first = STILL_HERE
+    elif "crisis" in kinds:
+        first = SAFETY_QUESTION
+    else:
+        first = SAFEGUARDING_OPENING
+    opening = f"{first} {ALERTED}" if alerted else first
+    return support_reply(
+        session, settings, client_id, opening, tuple(k for k in LINE_KINDS if k in kinds)
+    )
+
+
+def other_language_reply(
+    session: Session, settings: Settings, client_id: str, language: str
+) -> str:
+    """The answer to a message in another language: honest about English, with the lines."""
+    client = session.get(Client, client_id)
+    lines = _lines(settings, client, "crisis", OTHER_LANGUAGE_LINES)
+    return "\n\n".join((english_only(language), lines))
 
 
 def handoff_reply(session: Session, settings: Settings, client_id: str, *, alerted: bool) -> str:
@@ -66,11 +129,18 @@ def handoff_reply(session: Session, settings: Settings, client_id: str, *, alert
     return support_reply(session, settings, client_id, HANDED_OVER if alerted else NOBODY_TOLD)
 
 
-def support_reply(session: Session, settings: Settings, client_id: str, opening: str) -> str:
-    """`opening`, then the client's crisis lines, their safety plan if any, and what we are."""
+def support_reply(
+    session: Session,
+    settings: Settings,
+    client_id: str,
+    opening: str,
+    kinds: tuple[LineKind, ...] = ("crisis",),
+) -> str:
+    """`opening`, the client's lines of each kind, their safety plan (with the crisis lines),
+    and what we are."""
     client = session.get(Client, client_id)
-    parts = [opening, _lines(settings, client)]
-    plan = _plan(session, client_id)
+    parts = [opening, *(_lines(settings, client, kind) for kind in kinds)]
+    plan = _plan(session, client_id) if "crisis" in kinds else None
     if plan:
         parts.append(plan)
     parts.append(NOT_A_PERSON)

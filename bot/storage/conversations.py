@@ -81,6 +81,8 @@ def record(
         status=status,
         risk_level=risk.level if risk else None,
         risk_signals=list(risk.signals) if risk else None,
+        risk_categories=list(risk.categories) if risk else None,
+        risk_detail=risk.detail() if risk else None,
     )
     session.add(message)
     session.flush()

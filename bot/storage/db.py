@@ -42,7 +42,7 @@ def init_schema(url: str) -> None:
 
 
 def _add_missing_columns(engine: Engine) -> None:
-    """A database made by an older version gets new columns, which all have server defaults."""
+    """A database made by an older version gets new columns: nullable, or with a server default."""
     existing = inspect(engine)
     with engine.begin() as connection:
         for table in Base.metadata.sorted_tables:
@@ -50,12 +50,11 @@ def _add_missing_columns(engine: Engine) -> None:
             for column in table.columns:
                 if column.name not in have:
                     kind = column.type.compile(engine.dialect)
-                    default = column.server_default.arg  # type: ignore[union-attr]
+                    if column.server_default is not None:
+                        default = column.server_default.arg  # type: ignore[attr-defined]
+                        kind += f" NOT NULL DEFAULT '{default}'"
                     connection.execute(
-                        text(
-                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} "
-                            f"NOT NULL DEFAULT '{default}'"
-                        )
+                        text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
                     )
 
 

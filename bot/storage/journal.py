@@ -35,8 +35,13 @@ def save_entry(
     *,
     completed: bool,
     shared: bool | None = None,
+    at_risk: bool = False,
 ) -> JournalEntry:
-    """Stores an entry in the client's latest conversation; sharing follows their default."""
+    """Stores an entry in the client's latest conversation; sharing follows their default.
+
+    An `at_risk` entry was ended by an answer at crisis level: it is kept for the clinician and
+    never resumed or read back as an ordinary entry.
+    """
     client = session.get(Client, client_id)
     if client is None:
         raise UnknownClient(client_id)
@@ -46,6 +51,7 @@ def save_entry(
         conversation_id=latest_conversation_id(session, client_id),
         exercise=exercise,
         completed=completed,
+        at_risk=at_risk,
         shared_with_therapist=client.share_by_default if shared is None else shared,
         started_at=min(times) if times else None,
         items=[
@@ -79,6 +85,7 @@ def take_unfinished(
         .where(
             JournalEntry.client_id == client_id,
             JournalEntry.completed.is_(False),
+            JournalEntry.at_risk.is_(False),
             JournalEntry.resumed_at.is_(None),
             JournalEntry.exercise.in_(exercises),
         )

@@ -79,6 +79,11 @@ class Message(Base):
     # The input rail's verdict on a client message: none | concern | crisis, and its signals.
     risk_level = Column(String(16), nullable=True)
     risk_signals = Column(JSON, nullable=True)
+    # The taxonomy categories found (guardrails/rules/taxonomy.yaml), crisis ones first.
+    risk_categories = Column(JSON, nullable=True)
+    # How the rail decided: language, each detector's own level, the model's score and top
+    # features, and the context it read (RiskAssessment.detail()).
+    risk_detail = Column(JSON, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     conversation = relationship("Conversation", back_populates="messages")
@@ -115,6 +120,9 @@ class JournalEntry(Base):
     saved_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     # When an unfinished entry was picked up again; the resumed run is saved as a new entry.
     resumed_at = Column(DateTime(timezone=True), nullable=True)
+    # Ended by an answer the input rail found at crisis level: kept for the clinician, never
+    # resumed, summarised or read back as an ordinary entry.
+    at_risk = Column(Boolean, nullable=False, default=False, server_default="0")
 
     client = relationship("Client", back_populates="entries")
     items = relationship(

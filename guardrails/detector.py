@@ -1,0 +1,288 @@
+"""The learned detector beside the rules: word and character n-grams into a logistic regression.
+
+It is trained at build time (`python -m guardrails.train`, run by make) from the rounds of
+independently written messages in guardrails/data whose use is `training`, with the settings of
+rules/detector.yaml. Training is seeded and deterministic and takes well under a minute.
+
+For one message it gives a `DetectorVerdict`: the probability that the message is a crisis of
+any category (0 to 1), the most likely category, the level that follows from the thresholds
+chosen at training, and the n-gram features that pushed hardest towards that category, which are
+stored with the message as the model's explanation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+from scipy import sparse
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from guardrails.rulefiles import RuleFileError, read_rule_file, reject_unknown
+from guardrails.taxonomy import Level, taxonomy
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_PATH = REPO_DIR / "models" / "risk-detector.joblib"
+# Where the trained detector is read from; make writes it to DEFAULT_PATH.
+PATH_VARIABLE = "REFLECT_RISK_DETECTOR"
+FORMAT = 1
+CONFIG_FILE = "detector.yaml"
+_CONFIG_KEYS = frozenset(
+    {
+        "seed",
+        "folds",
+        "recall_target",
+        "concern_probability",
+        "regularisation",
+        "word_ngrams",
+        "char_ngrams",
+        "max_word_features",
+        "max_char_features",
+        "top_features",
+    }
+)
+_RUN = re.compile(r"(\w)\1{2,}")
+_SPACE = re.compile(r"\s+")
+
+
+class DetectorUnavailable(RuntimeError):
+    """The trained detector file is missing or was made by another scikit-learn; run make."""
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """The training settings of rules/detector.yaml."""
+
+    seed: int
+    folds: int
+    recall_target: float
+    concern_probability: float
+    regularisation: float
+    word_ngrams: tuple[int, int]
+    char_ngrams: tuple[int, int]
+    max_word_features: int
+    max_char_features: int
+    top_features: int
+
+
+def load_config() -> DetectorConfig:
+    """The detector settings, checked: unknown keys and out-of-range values are errors."""
+    data = read_rule_file(CONFIG_FILE)
+    reject_unknown(data, _CONFIG_KEYS, CONFIG_FILE)
+    missing = sorted(_CONFIG_KEYS - set(data))
+    if missing:
+        raise RuleFileError(f"{CONFIG_FILE}: missing {missing}")
+    for key in ("recall_target", "concern_probability"):
+        if not 0 < float(data[key]) <= 1:
+            raise RuleFileError(f"{CONFIG_FILE}: '{key}' must be above 0 and at most 1")
+    for key in ("word_ngrams", "char_ngrams"):
+        low, high = data[key]
+        if not 1 <= low <= high:
+            raise RuleFileError(f"{CONFIG_FILE}: '{key}' must be [low, high] with 1 <= low <= high")
+    return DetectorConfig(
+        seed=int(data["seed"]),
+        folds=int(data["folds"]),
+        recall_target=float(data["recall_target"]),
+        concern_probability=float(data["concern_probability"]),
+        regularisation=float(data["regularisation"]),
+        word_ngrams=(int(data["word_ngrams"][0]), int(data["word_ngrams"][1])),
+        char_ngrams=(int(data["char_ngrams"][0]), int(data["char_ngrams"][1])),
+        max_word_features=int(data["max_word_features"]),
+        max_char_features=int(data["max_char_features"]),
+        top_features=int(data["top_features"]),
+    )
+
+
+def model_text(text: str) -> str:
+    """The text the n-grams are taken from: lower case, no accents, stretched letters shortened."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", _RUN.sub(r"\1\1", text)).strip()
+
+
+def _slot_features(slots: Sequence[str | None]) -> list[dict[str, float]]:
+    return [{f"answering={slot}": 1.0} if slot else {} for slot in slots]
+
+
+@dataclass(frozen=True)
+class DetectorVerdict:
+    """What the detector makes of one message.
+
+    `crisis_score` is the probability (0 to 1) of any crisis category; `category` is the most
+    likely category; `level` follows from the trained thresholds; `features` are the n-grams
+    that pushed hardest towards `category`, as "word:...", "char:..." or "answering=<slot>".
+    """
+
+    level: Level
+    crisis_score: float
+    category: str
+    category_score: float
+    features: tuple[str, ...]
+
+
+class RiskDetector:
+    """A trained detector; `verdict()` is safe to call from several threads."""
+
+    def __init__(self, config: DetectorConfig, version: str):
+        self.config = config
+        self.version = version
+        self.crisis_threshold = 1.0
+        self.threshold_report: dict[str, Any] = {}
+        self._word = TfidfVectorizer(
+            preprocessor=model_text,
+            analyzer="word",
+            token_pattern=r"(?u)\b\w+\b",
+            ngram_range=config.word_ngrams,
+            min_df=2,
+            max_features=config.max_word_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        self._char = TfidfVectorizer(
+            preprocessor=model_text,
+            analyzer="char_wb",
+            ngram_range=config.char_ngrams,
+            min_df=2,
+            max_features=config.max_char_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        self._slots = DictVectorizer(dtype=np.float32)
+        # One-vs-rest liblinear: a second per fit here, where lbfgs took ten, and deterministic.
+        self._model = LogisticRegression(
+            C=config.regularisation,
+            solver="liblinear",
+            class_weight="balanced",
+            random_state=config.seed,
+        )
+        self._names: np.ndarray = np.array([])
+        self._crisis_columns: np.ndarray = np.array([], dtype=int)
+        self._distress_column = -1
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self._model.classes_]
+
+    def fit(self, texts: Sequence[str], slots: Sequence[str | None], labels: Sequence[str]) -> None:
+        """Learns the features and the model; the crisis threshold is set by the trainer."""
+        matrix = sparse.hstack(
+            [
+                self._word.fit_transform(texts),
+                self._char.fit_transform(texts),
+                self._slots.fit_transform(_slot_features(slots)),
+            ]
+        ).tocsr()
+        self._model.fit(matrix, labels)
+        self._names = np.array(
+            [f"word:{n}" for n in self._word.get_feature_names_out()]
+            + [f"char:{n}" for n in self._char.get_feature_names_out()]
+            + list(self._slots.get_feature_names_out()),
+            dtype=object,
+        )
+        crisis = set(taxonomy().crisis_categories())
+        self._crisis_columns = np.array([i for i, c in enumerate(self.classes) if c in crisis])
+        self._distress_column = self.classes.index("distress") if "distress" in self.classes else -1
+
+    def _matrix(self, texts: Sequence[str], slots: Sequence[str | None]) -> sparse.csr_matrix:
+        return sparse.hstack(
+            [
+                self._word.transform(texts),
+                self._char.transform(texts),
+                self._slots.transform(_slot_features(slots)),
+            ]
+        ).tocsr()
+
+    def probabilities(self, texts: Sequence[str], slots: Sequence[str | None]) -> np.ndarray:
+        """Class probabilities, one row per text, columns in the order of `classes`."""
+        return self._model.predict_proba(self._matrix(texts, slots))
+
+    def crisis_scores(self, texts: Sequence[str], slots: Sequence[str | None]) -> np.ndarray:
+        """The probability of any crisis category, one per text."""
+        return self.probabilities(texts, slots)[:, self._crisis_columns].sum(axis=1)
+
+    def verdict(self, text: str, slot: str | None = None) -> DetectorVerdict:
+        """The detector's reading of one message (and the exercise slot it answers, if any)."""
+        with self._lock:
+            row = self._matrix([text], [slot])
+            probabilities = self._model.predict_proba(row)[0]
+        crisis = float(probabilities[self._crisis_columns].sum())
+        best = int(np.argmax(probabilities))
+        if crisis >= self.crisis_threshold:
+            level: Level = "crisis"
+            best = int(self._crisis_columns[np.argmax(probabilities[self._crisis_columns])])
+        elif (
+            self._distress_column >= 0
+            and probabilities[self._distress_column] >= self.config.concern_probability
+        ):
+            level = "concern"
+        else:
+            level = "none"
+        return DetectorVerdict(
+            level=level,
+            crisis_score=round(crisis, 4),
+            category=self.classes[best],
+            category_score=round(float(probabilities[best]), 4),
+            features=self._top_features(row, best),
+        )
+
+    def _top_features(self, row: sparse.csr_matrix, column: int) -> tuple[str, ...]:
+        """The features of this message with the largest positive weight towards `column`."""
+        weights = row.data * self._model.coef_[column][row.indices]
+        order = np.argsort(-weights)[: self.config.top_features]
+        return tuple(str(self._names[row.indices[i]]) for i in order if weights[i] > 0)
+
+
+def data_version(texts: Sequence[str], labels: Sequence[str], config: DetectorConfig) -> str:
+    """A short hash of the training data and settings, stored with every verdict's message."""
+    digest = hashlib.sha256(repr(config).encode())
+    for text, label in zip(texts, labels, strict=True):
+        digest.update(f"{label}\t{text}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def save(detector: RiskDetector, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump({"format": FORMAT, "sklearn": sklearn.__version__, "detector": detector}, path)
+
+
+def load(path: Path) -> RiskDetector:
+    """A saved detector; DetectorUnavailable if it is missing or from another scikit-learn."""
+    if not path.is_file():
+        raise DetectorUnavailable(
+            f"no trained risk detector at {path}: run `make train` (or `python -m "
+            "guardrails.train`) to build it from guardrails/data"
+        )
+    saved = joblib.load(path)
+    if saved.get("format") != FORMAT or saved.get("sklearn") != sklearn.__version__:
+        raise DetectorUnavailable(
+            f"{path} was made by another version of the detector or of scikit-learn: run "
+            "`make train` to rebuild it"
+        )
+    detector: RiskDetector = saved["detector"]
+    return detector
+
+
+def detector_path() -> Path:
+    return Path(os.environ.get(PATH_VARIABLE) or DEFAULT_PATH)

@@ -1,0 +1,133 @@
+"""Train the learned detector from the training rounds and choose its threshold, recall first.
+
+    python -m guardrails.train [--out PATH]
+
+The crisis threshold is chosen on out-of-fold scores: each message is scored by a model that
+did not see it (stratified folds, seeded), and the threshold is the highest at which the
+detector alone still finds `recall_target` of the crisis messages. The model saved is then fit
+on all the training data. The report (JSON beside the model) gives the validation figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold
+
+from guardrails.detector import (
+    DetectorConfig,
+    RiskDetector,
+    data_version,
+    detector_path,
+    load_config,
+    save,
+)
+from guardrails.rounds import Example, training_examples
+from guardrails.taxonomy import taxonomy
+
+
+def _fit(examples: Sequence[Example], config: DetectorConfig, version: str) -> RiskDetector:
+    detector = RiskDetector(config, version)
+    detector.fit(
+        [e.text for e in examples], [e.slot for e in examples], [e.category for e in examples]
+    )
+    return detector
+
+
+def out_of_fold_scores(examples: Sequence[Example], config: DetectorConfig) -> np.ndarray:
+    """Each example's crisis score from a model trained on the other folds."""
+    labels = [e.category for e in examples]
+    scores = np.zeros(len(examples))
+    folds = StratifiedKFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
+    for train_index, test_index in folds.split(np.zeros(len(labels)), labels):
+        model = _fit([examples[i] for i in train_index], config, "fold")
+        held = [examples[i] for i in test_index]
+        scores[test_index] = model.crisis_scores([e.text for e in held], [e.slot for e in held])
+    return scores
+
+
+def choose_threshold(scores: np.ndarray, is_crisis: np.ndarray, recall_target: float) -> float:
+    """The highest threshold whose recall on the crisis messages is at least `recall_target`."""
+    crisis_scores = np.sort(scores[is_crisis])
+    allowed_misses = int(np.floor((1 - recall_target) * len(crisis_scores)))
+    return float(crisis_scores[allowed_misses])
+
+
+def validation_report(
+    examples: Sequence[Example], scores: np.ndarray, threshold: float
+) -> dict[str, Any]:
+    """Recall per crisis category and false crisis per negative category, on held-back folds."""
+    flagged = scores >= threshold
+    by_category: dict[str, dict[str, Any]] = {}
+    for name, category in taxonomy().categories.items():
+        rows = [i for i, e in enumerate(examples) if e.category == name]
+        if not rows:
+            continue
+        hits = int(flagged[rows].sum())
+        key = "recall" if category.level == "crisis" else "false_crisis"
+        by_category[name] = {"items": len(rows), key: round(hits / len(rows), 4)}
+    crisis = np.array([e.level == "crisis" for e in examples])
+    return {
+        "threshold": round(threshold, 4),
+        "crisis_recall": round(float(flagged[crisis].mean()), 4),
+        "false_crisis_on_non_crisis": round(float(flagged[~crisis].mean()), 4),
+        "by_category": by_category,
+    }
+
+
+def train(
+    examples: Sequence[Example], config: DetectorConfig | None = None
+) -> tuple[RiskDetector, dict[str, Any]]:
+    """The detector fit on all `examples`, with its threshold and the validation report."""
+    config = config or load_config()
+    start = time.perf_counter()
+    version = data_version([e.text for e in examples], [e.category for e in examples], config)
+    scores = out_of_fold_scores(examples, config)
+    is_crisis = np.array([e.level == "crisis" for e in examples])
+    threshold = choose_threshold(scores, is_crisis, config.recall_target)
+    detector = _fit(examples, config, version)
+    detector.crisis_threshold = threshold
+    report = {
+        "version": version,
+        "examples": len(examples),
+        "by_category": dict(sorted(Counter(e.category for e in examples).items())),
+        "by_language": dict(sorted(Counter(e.lang for e in examples).items())),
+        "recall_target": config.recall_target,
+        "validation": validation_report(examples, scores, threshold),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    detector.threshold_report = report
+    return detector, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=detector_path())
+    args = parser.parse_args(argv)
+    examples = training_examples()
+    if not examples:
+        print("no training rounds in guardrails/data/rounds.yaml", file=sys.stderr)
+        return 1
+    detector, report = train(examples)
+    save(detector, args.out)
+    args.out.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
+    validation = report["validation"]
+    print(
+        f"risk detector {report['version']}: {report['examples']} examples, threshold "
+        f"{validation['threshold']}, validation crisis recall {validation['crisis_recall']}, "
+        f"false crisis {validation['false_crisis_on_non_crisis']}, {report['seconds']} s "
+        f"-> {args.out}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,7 +9,7 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from guardrails.anchored import AnchoredMatcher
-from guardrails.patterns import PatternCompiler
+from guardrails.patterns import PatternCompiler, PatternError
 from guardrails.pipeline import TextPipeline
 from guardrails.rulefiles import ModifierRule, Near, TargetRule, Vocabulary
 
@@ -76,9 +76,7 @@ class RuleEngine:
         self._rules = {rule.key: rule for rule in targets}
         self._targets = AnchoredMatcher(nlp.vocab)
         for rule in targets:
-            self._targets.add(
-                rule.key, [p for text in rule.patterns for p in compiler.compile(text)]
-            )
+            self._targets.add(rule.key, _compiled(compiler, rule.key, rule.patterns))
         self._idioms = AnchoredMatcher(nlp.vocab)
         for index, (_, patterns) in enumerate(idioms):
             self._idioms.add(
@@ -159,6 +157,14 @@ class RuleEngine:
                     continue
             spans.setdefault((key, start, end), Span(doc, start, end, label=key))
         return list(spans.values())
+
+
+def _compiled(compiler: PatternCompiler, where: str, patterns: tuple[str, ...]) -> list[list[dict]]:
+    """The token patterns of a rule; a broken pattern is reported with the rule it belongs to."""
+    try:
+        return [p for text in patterns for p in compiler.compile(text)]
+    except PatternError as error:
+        raise PatternError(f"{where}: {error}") from error
 
 
 class _NearContext:

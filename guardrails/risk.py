@@ -154,7 +154,7 @@ def _load() -> _RiskRules:
     openers = set(vocabulary.sets["clause_openers"])
     files = _language_files()
     if files:
-        words = load_vocabulary(files, merge=True)
+        words = load_vocabulary(files)
         engines.append(
             RuleEngine(
                 TextPipeline(words, language="xx", fold_accents=True),

@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/reflect.tar.gz
 RASA_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
+# The input rail's learned detector, trained from the rounds in guardrails/data (under a minute).
+DETECTOR := models/risk-detector.joblib
+DETECTOR_INPUTS := guardrails/data/rounds.yaml $(wildcard guardrails/data/rounds/*.jsonl) \
+	guardrails/rules/detector.yaml guardrails/rules/taxonomy.yaml guardrails/detector.py \
+	guardrails/train.py guardrails/rounds.py
 
 export RASA_TELEMETRY_ENABLED := false
 # endpoints.yml reads these; `reflect run` sets its own from REFLECT_* settings.
@@ -13,7 +18,7 @@ export REFLECT_TRACKER_DB ?= var/tracker.db
 
 .PHONY: run test bench lint train nlu-cv lock clean
 
-run: $(MODEL)
+run: $(MODEL) $(DETECTOR)
 	$(BIN)/reflect run --demo-client demo
 
 test: $(STAMP)
@@ -30,10 +35,10 @@ nlu-cv: $(STAMP)
 	$(BIN)/python scripts/nlu-cv 5 var/results/nlu
 	$(BIN)/python scripts/nlu-f1 var/results/nlu/intent_report.json
 
-train: $(MODEL)
+train: $(MODEL) $(DETECTOR)
 
 # Figures against targets (speed included); reported here, never asserted by timed tests.
-bench: $(STAMP) $(MODEL)
+bench: $(STAMP) $(MODEL) $(DETECTOR)
 	$(BIN)/reflect guard eval
 	$(BIN)/python -m benchmarks.escalation
 
@@ -44,9 +49,13 @@ $(STAMP): requirements.lock pyproject.toml scripts/bootstrap-venv scripts/find-p
 	scripts/bootstrap-venv $(VENV)
 	touch $@
 
-# Rasa retrains only when its data, config or domain changed since the last model.
-$(MODEL): $(RASA_INPUTS) | $(STAMP)
+# Rasa retrains only when its data, config or domain changed since the last model. Its risk
+# component loads the detector, so the detector is built first.
+$(MODEL): $(RASA_INPUTS) | $(STAMP) $(DETECTOR)
 	$(BIN)/rasa train --fixed-model-name reflect --out models
+
+$(DETECTOR): $(DETECTOR_INPUTS) | $(STAMP)
+	$(BIN)/python -m guardrails.train --out $@
 
 # Re-resolves requirements.in into the lock file (needs the registry).
 lock:

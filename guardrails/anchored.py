@@ -291,6 +291,13 @@ class AnchoredMatcher:
                     found.add((strings[match_id], m_start + start, m_end + start))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
+    def may_match(self, words: Iterable[str]) -> bool:
+        """Whether any pattern could match a text with these words: its anchor is among them."""
+        found = set(words)
+        return any(word in self._by_word for word in found) or any(
+            self._passes(anchor, word) for anchor in self._tests for word in found
+        )
+
     @staticmethod
     def _passes(anchor: tuple, word: str) -> bool:
         """Whether one word could satisfy a typo-tolerant or regex anchor."""

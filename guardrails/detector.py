@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +133,7 @@ class DetectorVerdict:
 
 
 class RiskDetector:
-    """A trained detector; `verdict()` is safe to call from several threads."""
+    """A trained detector; `verdict()` keeps no state, so several threads may call it."""
 
     def __init__(self, config: DetectorConfig, version: str):
         self.config = config
@@ -160,40 +160,27 @@ class RiskDetector:
             dtype=np.float32,
         )
         self._slots = DictVectorizer(dtype=np.float32)
-        # One-vs-rest liblinear: a second per fit here, where lbfgs took ten, and deterministic.
-        self._model = LogisticRegression(
-            C=config.regularisation,
-            solver="liblinear",
-            class_weight="balanced",
-            random_state=config.seed,
-        )
+        self._model = new_classifier(config)
         self._names: np.ndarray = np.array([])
         self._crisis_columns: np.ndarray = np.array([], dtype=int)
         self._distress_column = -1
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
 
     @property
     def classes(self) -> list[str]:
         return [str(c) for c in self._model.classes_]
 
-    def fit(self, texts: Sequence[str], slots: Sequence[str | None], labels: Sequence[str]) -> None:
-        """Learns the features and the model; the crisis threshold is set by the trainer."""
-        matrix = sparse.hstack(
+    def fit_features(self, texts: Sequence[str], slots: Sequence[str | None]) -> sparse.csr_matrix:
+        """Learns the n-gram vocabularies and weights; returns the training matrix."""
+        return sparse.hstack(
             [
                 self._word.fit_transform(texts),
                 self._char.fit_transform(texts),
                 self._slots.fit_transform(_slot_features(slots)),
             ]
         ).tocsr()
+
+    def fit(self, matrix: sparse.csr_matrix, labels: Sequence[str]) -> None:
+        """Learns the model on a matrix from fit_features(); the trainer sets the threshold."""
         self._model.fit(matrix, labels)
         self._names = np.array(
             [f"word:{n}" for n in self._word.get_feature_names_out()]
@@ -201,8 +188,7 @@ class RiskDetector:
             + list(self._slots.get_feature_names_out()),
             dtype=object,
         )
-        crisis = set(taxonomy().crisis_categories())
-        self._crisis_columns = np.array([i for i, c in enumerate(self.classes) if c in crisis])
+        self._crisis_columns = np.array(crisis_columns(self.classes))
         self._distress_column = self.classes.index("distress") if "distress" in self.classes else -1
 
     def _matrix(self, texts: Sequence[str], slots: Sequence[str | None]) -> sparse.csr_matrix:
@@ -222,11 +208,37 @@ class RiskDetector:
         """The probability of any crisis category, one per text."""
         return self.probabilities(texts, slots)[:, self._crisis_columns].sum(axis=1)
 
+    def features_of(self, text: str, slot: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One message's feature indices and tf-idf values, as `_matrix()` gives them.
+
+        It uses the fitted vectorizers' own analyzers, vocabularies and idf weights, without
+        the per-call checks of `transform()`, which cost more than the work for one message.
+        tests/guardrails/test_detector.py checks that both give the same numbers.
+        """
+        indices, values, offset = [], [], 0
+        for vectorizer in (self._word, self._char):
+            vocabulary, analyse = vectorizer.vocabulary_, vectorizer.build_analyzer()
+            counts = Counter(i for g in analyse(text) if (i := vocabulary.get(g)) is not None)
+            found = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weight = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1)
+            weight *= vectorizer.idf_[found]
+            norm = np.sqrt(np.dot(weight, weight))
+            indices.append(found + offset)
+            values.append(weight / norm if norm else weight)
+            offset += len(vocabulary)
+        column = self._slots.vocabulary_.get(f"answering={slot}") if slot else None
+        if column is not None:
+            indices.append(np.array([offset + column]))
+            values.append(np.array([1.0]))
+        return np.concatenate(indices), np.concatenate(values)
+
     def verdict(self, text: str, slot: str | None = None) -> DetectorVerdict:
         """The detector's reading of one message (and the exercise slot it answers, if any)."""
-        with self._lock:
-            row = self._matrix([text], [slot])
-            probabilities = self._model.predict_proba(row)[0]
+        indices, values = self.features_of(text, slot)
+        decision = self._model.coef_[:, indices] @ values + self._model.intercept_
+        # One-vs-rest probabilities, as scikit-learn's predict_proba gives them.
+        probabilities = 1.0 / (1.0 + np.exp(-decision))
+        probabilities /= probabilities.sum()
         crisis = float(probabilities[self._crisis_columns].sum())
         best = int(np.argmax(probabilities))
         if crisis >= self.crisis_threshold:
@@ -244,14 +256,36 @@ class RiskDetector:
             crisis_score=round(crisis, 4),
             category=self.classes[best],
             category_score=round(float(probabilities[best]), 4),
-            features=self._top_features(row, best),
+            features=self._top_features(indices, values, best),
         )
 
-    def _top_features(self, row: sparse.csr_matrix, column: int) -> tuple[str, ...]:
+    def _top_features(
+        self, indices: np.ndarray, values: np.ndarray, column: int
+    ) -> tuple[str, ...]:
         """The features of this message with the largest positive weight towards `column`."""
-        weights = row.data * self._model.coef_[column][row.indices]
+        weights = values * self._model.coef_[column][indices]
         order = np.argsort(-weights)[: self.config.top_features]
-        return tuple(str(self._names[row.indices[i]]) for i in order if weights[i] > 0)
+        return tuple(str(self._names[indices[i]]) for i in order if weights[i] > 0)
+
+
+def new_classifier(config: DetectorConfig) -> LogisticRegression:
+    """One-vs-rest liblinear, dual: seconds per fit where lbfgs took minutes; deterministic.
+
+    Classes are not re-weighted: with eleven crisis classes, balancing gave ordinary messages a
+    share of each and their crisis score crept up; the threshold is chosen for recall anyway.
+    """
+    return LogisticRegression(
+        C=config.regularisation,
+        solver="liblinear",
+        dual=True,
+        max_iter=1000,
+        random_state=config.seed,
+    )
+
+
+def crisis_columns(classes: Sequence[str]) -> list[int]:
+    crisis = set(taxonomy().crisis_categories())
+    return [i for i, c in enumerate(classes) if c in crisis]
 
 
 def data_version(texts: Sequence[str], labels: Sequence[str], config: DetectorConfig) -> str:

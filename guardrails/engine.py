@@ -112,6 +112,11 @@ class RuleEngine:
         """The target rules this engine looks for."""
         return tuple(self._rules.values())
 
+    def may_match(self, text: str) -> bool:
+        """A cheap first look: False only when no target pattern can match this text, so the
+        text need not be tokenised at all (used for the other-language rules)."""
+        return self._targets.may_match(self._pipeline.rough_words(text))
+
     def analyse(self, text: str) -> Analysis:
         """Run targets, idioms and context over one piece of text (one caller at a time)."""
         with self._pipeline.lock:

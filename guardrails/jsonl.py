@@ -79,7 +79,12 @@ def _run(
 def _risk(record: dict[str, Any]) -> dict[str, Any]:
     """Input rail on one record."""
     assessment = assess_risk(_text_field(record, "text", required=True) or "")
-    return {"level": assessment.level, "signals": list(assessment.signals)}
+    return {
+        "level": assessment.level,
+        "signals": list(assessment.signals),
+        "categories": list(assessment.categories),
+        "language": assessment.language,
+    }
 
 
 def _reply(record: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +95,8 @@ def _reply(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_risk(in_stream: TextIO, out_stream: TextIO) -> None:
-    """Read {"id", "text"} lines; write {"id", "level", "signals"} or {"id", "error"} per line."""
+    """Read {"id", "text"} lines; write {"id", "level", "signals", "categories", "language"} or
+    {"id", "error"} per line."""
     _run(in_stream, out_stream, _risk)
 
 

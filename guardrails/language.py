@@ -53,6 +53,16 @@ CANDIDATES = (
 MIN_CONFIDENCE = 0.9
 MIN_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# Words only English uses: a text with two of them is English (or mixes in English), and the
+# detector, which costs more than the rest of the language check, is not asked.
+ENGLISH_MARKERS = frozenset(
+    {
+        "the", "and", "you", "that", "this", "with", "have", "what", "just", "but", "they",
+        "don't", "can't", "i'm", "it's", "feel", "like", "because", "about", "want", "really",
+        "today", "been", "would", "could", "should", "there", "their", "when", "from",
+    }
+)
+_LOWER_WORD = re.compile(r"[a-z']+")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
 
 
@@ -69,7 +79,7 @@ def _detector() -> LanguageDetector:
 def language_of(text: str) -> str:
     """The ISO 639-1 code of the message's language; "en" unless another is nearly certain."""
     enough = len(_WORD.findall(text)) >= MIN_WORDS or bool(_NON_LATIN.search(text))
-    if not enough:
+    if not enough or len(ENGLISH_MARKERS.intersection(_LOWER_WORD.findall(text.lower()))) >= 2:
         return ENGLISH
     values = _detector().compute_language_confidence_values(text)
     if not values:

@@ -24,6 +24,9 @@ _NUMBER_WORD = re.compile(r"\d+(st|nd|rd|th|s|am|pm|k|kg|mg|ml|x|h|hr|hrs|m|min|
 _RUN = re.compile(r"([a-z])\1{2,}")
 _VOWELS = set("aeiouy")
 _SENTENCE_ENDS = [*Sentencizer.default_punct_chars, ";"]
+# Quotes are plain by now (text.normalise maps curly ones).
+_PUNCTUATION = "".join(Sentencizer.default_punct_chars) + ",;:\"'()[]{}«»-_*"
+_LETTERS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 T = TypeVar("T")
 
@@ -75,6 +78,16 @@ class TextPipeline:
                     doc[index + 1].is_sent_start = True
         return doc
 
+    def rough_words(self, text: str) -> set[str]:
+        """The text's words as the tokenizer would normalise them, found without tokenising:
+        each space-separated piece with and without its punctuation, and its letter runs."""
+        words: set[str] = set()
+        for piece in text.lower().split():
+            for word in {piece, piece.strip(_PUNCTUATION), *_LETTERS.findall(piece)}:
+                if word:
+                    words.add(self._norms.get(word) or (fold(word) if self._fold else word))
+        return words
+
     def words(self, phrase: str) -> list[str]:
         """The normalised words of a phrase, as patterns need them (cached: rules repeat words)."""
         if phrase not in self._words:
@@ -101,7 +114,12 @@ class TextPipeline:
         return self._norms.get(word, word if word != lower else norm)
 
 
-_ARABIC_VARIANTS = str.maketrans({"\u0649": "\u064a", "\u0629": "\u0647", "\u0640": None})
+_ARABIC_VARIANTS = str.maketrans(
+    {"\u0649": "\u064a", "\u0629": "\u0647", "\u0640": None}
+    # Arabic-Indic and Persian digits read as 0-9, so dates in any script are dates.
+    | {chr(0x0660 + d): str(d) for d in range(10)}
+    | {chr(0x06F0 + d): str(d) for d in range(10)}
+)
 
 
 def fold(word: str) -> str:

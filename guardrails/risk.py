@@ -20,7 +20,7 @@ from typing import Any
 from guardrails.context import NO_CONTEXT, STRESSOR_SIGNAL, RiskContext
 from guardrails.detector import DetectorVerdict, RiskDetector, detector_path, load
 from guardrails.engine import Analysis, Finding, RuleEngine
-from guardrails.language import language_of
+from guardrails.language import ENGLISH, language_of
 from guardrails.pipeline import TextPipeline, cached, shared_pipeline
 from guardrails.rulefiles import (
     RULES_DIR,
@@ -47,6 +47,7 @@ CATEGORIES = (
     "RETRACTION",
     "FEAR",
     "BREAK",
+    "PAST",
 )
 PAST_SIGNAL = "history_of_risk"
 RETRACTION_SIGNAL = "retraction_after_disclosure"
@@ -127,10 +128,14 @@ class _Hit:
 
 @dataclass(frozen=True)
 class _RiskRules:
-    """The loaded engines (English, then the other languages) and their clause openers."""
+    """The loaded engines (English, then the other languages) and the word lists they share."""
 
     engines: tuple[RuleEngine, ...]
     clause_openers: frozenset[str]
+    # Past-tense verbs that, opening a match, tell it as past ("wanted to die").
+    past_forms: frozenset[str] = frozenset()
+    # The languages with rules of their own (rules/languages/<code>.yaml).
+    languages: frozenset[str] = frozenset()
 
 
 def _language_files() -> list[str]:
@@ -167,7 +172,12 @@ def _load() -> _RiskRules:
         )
         openers |= set(words.sets.get("clause_openers", ()))
     _check_signals(engines)
-    return _RiskRules(tuple(engines), frozenset(openers))
+    return _RiskRules(
+        tuple(engines),
+        frozenset(openers),
+        frozenset(vocabulary.sets["past_forms"]),
+        frozenset(Path(f).stem for f in files),
+    )
 
 
 def _check_signals(engines: Iterable[RuleEngine]) -> None:
@@ -202,10 +212,24 @@ def _denied(finding: Finding, words: tuple[str, ...], openers: frozenset[str]) -
     return False
 
 
-def _outcome(finding: Finding, analysis: Analysis, openers: frozenset[str]) -> str | None:
+# Cues anywhere in a message that date or close a story told in the past tense.
+_CLOSING = frozenset({"HISTORICAL", "STOPPED", "RESOLVED"})
+
+
+def _narrated(finding: Finding, analysis: Analysis, past_forms: frozenset[str]) -> bool:
+    """Told in the past tense in a message that dates or closes it somewhere: "In my fifties I
+    went through a long period of wanting to die", "I had anorexia from 16 to 19 ... now I eat
+    with friends". Without a date or a close anywhere ("I wanted to die. I'm fine now") the past
+    tense alone does not count, and present-tense findings are never dated this way."""
+    before = analysis.words[max(0, finding.start - 2) : finding.start + 1]
+    told_as_past = finding.has("PAST") or any(word in past_forms for word in before)
+    return told_as_past and any(cue.category in _CLOSING for cue in analysis.cues)
+
+
+def _outcome(finding: Finding, analysis: Analysis, rules: _RiskRules) -> str | None:
     """The level one finding contributes once its context is taken into account."""
     honours = finding.rule.honours
-    if "negation" in honours and _denied(finding, analysis.words, openers):
+    if "negation" in honours and _denied(finding, analysis.words, rules.clause_openers):
         return None
     if "hypothetical" in honours and finding.has("HYPOTHETICAL"):
         return None
@@ -218,24 +242,25 @@ def _outcome(finding: Finding, analysis: Analysis, openers: frozenset[str]) -> s
         and finding.rule.past_reach == "message"
     )
     past = finding.has("STOPPED") or (
-        (finding.has("HISTORICAL") or dated) and not finding.has("ONGOING")
+        (finding.has("HISTORICAL") or dated or _narrated(finding, analysis, rules.past_forms))
+        and not finding.has("ONGOING")
     )
-    if "history" in honours and past and finding.rule.level in ("crisis", "concern"):
+    if "history" in honours and past:
+        if finding.rule.level not in ("crisis", "concern"):
+            return None  # a stressor long past is no stressor now
         resolved = any(cue.category == "RESOLVED" for cue in analysis.cues)
         return None if resolved or finding.rule.if_past == "none" else "concern"
     return finding.rule.level
 
 
-def _hits(
-    analysis: Analysis, openers: frozenset[str], context: RiskContext
-) -> Iterable[_Hit]:
+def _hits(analysis: Analysis, rules: _RiskRules, context: RiskContext) -> Iterable[_Hit]:
     """The signals of one analysed chunk, each at the level it counts."""
     retractions = [cue.start for cue in analysis.cues if cue.category == "RETRACTION"]
     kept = [
         (f, level)
         for f in analysis.findings
         if (not f.rule.answering or context.slot in f.rule.answering)
-        and (level := _outcome(f, analysis, openers))
+        and (level := _outcome(f, analysis, rules))
     ]
     specific = [(f.start, f.end) for f, _ in kept if not f.rule.fallback]
     for finding, level in kept:
@@ -276,12 +301,22 @@ def _resolve(hits: list[_Hit], context: RiskContext) -> tuple[dict[str, str], tu
     return found, tuple(dict.fromkeys(used))
 
 
-def _rules_verdict(text: str, context: RiskContext) -> tuple[dict[str, str], tuple[str, ...]]:
+def _rules_verdict(
+    text: str, context: RiskContext, language: str = ENGLISH
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The rules' signals and the context they used. A message surely written in one of the
+    other languages is read by that language's rules only: the English rules would take its
+    loanwords ("anorexia", "suicidio") without the dates and denials around them."""
     rules = risk_rules()
     hits: list[_Hit] = []
+    english, *others = rules.engines
+    foreign = language in rules.languages
     for piece in chunks(text):
-        for engine in rules.engines:
-            hits.extend(_hits(engine.analyse(piece), rules.clause_openers, context))
+        if not foreign:
+            hits.extend(_hits(english.analyse(piece), rules, context))
+        for engine in others:
+            if foreign or engine.may_match(piece):
+                hits.extend(_hits(engine.analyse(piece), rules, context))
     return _resolve(hits, context)
 
 
@@ -319,11 +354,13 @@ def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment
     text = normalise(text)
     if not text.strip():
         return RiskAssessment("none", ())
-    found, used = _rules_verdict(text, context)
+    language = language_of(text)
+    found, used = _rules_verdict(text, context, language)
     rules_level = max(
         (lvl for lvl in found.values() if lvl in _RANK), key=_RANK.__getitem__, default="none"
     )
     verdict = _detector_verdict(text, context)
+    # Either detector can raise the level; neither lowers the other's.
     level: Level = max((rules_level, verdict.level), key=_RANK.__getitem__)  # type: ignore[assignment]
     order = sorted(found, key=lambda s: -_RANK.get(found[s], -1))
     if context.slot and verdict.level != "none":
@@ -332,7 +369,7 @@ def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment
         level=level,
         signals=tuple(order),
         categories=_categories(found, verdict),
-        language=language_of(text),
+        language=language,
         rules_level=rules_level,
         detector=verdict,
         context_used=used,

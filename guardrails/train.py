@@ -4,8 +4,10 @@
 
 The crisis threshold is chosen on out-of-fold scores: each message is scored by a model that
 did not see it (stratified folds, seeded), and the threshold is the highest at which the
-detector alone still finds `recall_target` of the crisis messages. The model saved is then fit
-on all the training data. The report (JSON beside the model) gives the validation figures.
+detector alone still finds `recall_target` of the crisis messages. The n-gram vocabularies are
+learned once from all the training text (no labels), and the fold models run two at a time.
+The model saved is then fit on all the training data. The report (JSON beside the model) gives
+the validation figures.
 """
 
 from __future__ import annotations
@@ -20,37 +22,52 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
+from scipy import sparse
 from sklearn.model_selection import StratifiedKFold
 
 from guardrails.detector import (
     DetectorConfig,
     RiskDetector,
+    crisis_columns,
     data_version,
     detector_path,
     load_config,
+    new_classifier,
     save,
 )
 from guardrails.rounds import Example, training_examples
 from guardrails.taxonomy import taxonomy
 
-
-def _fit(examples: Sequence[Example], config: DetectorConfig, version: str) -> RiskDetector:
-    detector = RiskDetector(config, version)
-    detector.fit(
-        [e.text for e in examples], [e.slot for e in examples], [e.category for e in examples]
-    )
-    return detector
+PARALLEL_FOLDS = 2
 
 
-def out_of_fold_scores(examples: Sequence[Example], config: DetectorConfig) -> np.ndarray:
+def _fold_scores(
+    matrix: sparse.csr_matrix,
+    labels: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    config: DetectorConfig,
+) -> tuple[np.ndarray, np.ndarray]:
+    model = new_classifier(config)
+    model.fit(matrix[train], labels[train])
+    probabilities = model.predict_proba(matrix[test])
+    return test, probabilities[:, crisis_columns(list(model.classes_))].sum(axis=1)
+
+
+def out_of_fold_scores(
+    matrix: sparse.csr_matrix, labels: Sequence[str], config: DetectorConfig
+) -> np.ndarray:
     """Each example's crisis score from a model trained on the other folds."""
-    labels = [e.category for e in examples]
-    scores = np.zeros(len(examples))
+    labels_array = np.array(labels)
     folds = StratifiedKFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
-    for train_index, test_index in folds.split(np.zeros(len(labels)), labels):
-        model = _fit([examples[i] for i in train_index], config, "fold")
-        held = [examples[i] for i in test_index]
-        scores[test_index] = model.crisis_scores([e.text for e in held], [e.slot for e in held])
+    results = Parallel(n_jobs=PARALLEL_FOLDS)(
+        delayed(_fold_scores)(matrix, labels_array, train, test, config)
+        for train, test in folds.split(np.zeros(len(labels_array)), labels_array)
+    )
+    scores = np.zeros(len(labels_array))
+    for test, fold in results:
+        scores[test] = fold
     return scores
 
 
@@ -89,16 +106,18 @@ def train(
     """The detector fit on all `examples`, with its threshold and the validation report."""
     config = config or load_config()
     start = time.perf_counter()
-    version = data_version([e.text for e in examples], [e.category for e in examples], config)
-    scores = out_of_fold_scores(examples, config)
+    texts, labels = [e.text for e in examples], [e.category for e in examples]
+    detector = RiskDetector(config, data_version(texts, labels, config))
+    matrix = detector.fit_features(texts, [e.slot for e in examples])
+    scores = out_of_fold_scores(matrix, labels, config)
     is_crisis = np.array([e.level == "crisis" for e in examples])
     threshold = choose_threshold(scores, is_crisis, config.recall_target)
-    detector = _fit(examples, config, version)
+    detector.fit(matrix, labels)
     detector.crisis_threshold = threshold
     report = {
-        "version": version,
+        "version": detector.version,
         "examples": len(examples),
-        "by_category": dict(sorted(Counter(e.category for e in examples).items())),
+        "by_category": dict(sorted(Counter(labels).items())),
         "by_language": dict(sorted(Counter(e.lang for e in examples).items())),
         "recall_target": config.recall_target,
         "validation": validation_report(examples, scores, threshold),

@@ -21,7 +21,9 @@ def test_own_client_messages_meet_the_crisis_targets(result: dict) -> None:
     own = result["own_risk"]
     assert own["items"] >= 400
     assert own["crisis"]["recall"] == 1.0
-    assert own["false_crisis_on_none"] <= 0.03
+    # The rules' coverage of the look-alikes written with them; the whole rail's false crisis
+    # is measured on the held-out rounds.
+    assert own["rules_false_crisis_on_none"] <= 0.03
 
 
 def test_own_replies_meet_the_block_targets(result: dict) -> None:

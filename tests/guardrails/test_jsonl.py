@@ -25,14 +25,23 @@ def test_risk_writes_one_result_per_line_in_order() -> None:
         + json.dumps({"id": "b", "text": "I had a nice walk"})
         + "\n"
     )
+    none = {"level": "none", "signals": [], "categories": [], "language": "en"}
     assert run(run_risk, lines) == [
-        {"id": 1, "level": "crisis", "signals": ["suicidal_ideation_active"]},
-        {"id": "b", "level": "none", "signals": []},
+        {
+            "id": 1,
+            "level": "crisis",
+            "signals": ["suicidal_ideation_active"],
+            "categories": ["suicide_active"],
+            "language": "en",
+        },
+        {"id": "b", **none},
     ]
 
 
 def test_empty_text_is_a_result_not_an_error() -> None:
-    assert run(run_risk, '{"id": 7, "text": ""}\n') == [{"id": 7, "level": "none", "signals": []}]
+    assert run(run_risk, '{"id": 7, "text": ""}\n') == [
+        {"id": 7, "level": "none", "signals": [], "categories": [], "language": "en"}
+    ]
 
 
 def test_each_bad_line_gets_its_own_error_and_the_stream_goes_on() -> None:
@@ -71,7 +80,9 @@ def test_binary_bytes_are_replaced_not_fatal() -> None:
     assert len(results) == 3
     assert results[0]["level"] == "crisis"
     assert "error" in results[1]
-    assert results[2] == {"id": 2, "level": "none", "signals": []}
+    assert results[2] == {
+        "id": 2, "level": "none", "signals": [], "categories": [], "language": "en"
+    }
 
 
 def test_emoji_other_scripts_and_100kb_lines_work() -> None:

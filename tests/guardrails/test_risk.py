@@ -1,4 +1,9 @@
-"""Input rail: the hard cases by name, and odd input that must never crash."""
+"""Input rail: the hard cases by name, and odd input that must never crash.
+
+Tests of what the rules decide from context (idioms, denials, history, someone else) check
+`rules_level`, the rules' own verdict: the learned detector beside them is measured on the
+held-out rounds (guardrails/EVALUATION.md), not phrase by phrase.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ from guardrails import RiskAssessment, assess_risk
 
 def level(text: str) -> str:
     return assess_risk(text).level
+
+
+def rules_level(text: str) -> str:
+    return assess_risk(text).rules_level
 
 
 @pytest.mark.parametrize(
@@ -101,7 +110,7 @@ def test_friend_framing_is_recorded() -> None:
     ],
 )
 def test_idioms_and_accidents_are_not_risk(text: str) -> None:
-    assert level(text) == "none"
+    assert rules_level(text) == "none"
 
 
 @pytest.mark.parametrize(
@@ -115,7 +124,7 @@ def test_idioms_and_accidents_are_not_risk(text: str) -> None:
     ],
 )
 def test_plain_denials_are_none(text: str) -> None:
-    assert level(text) == "none"
+    assert rules_level(text) == "none"
 
 
 def test_denial_does_not_reach_past_a_new_clause() -> None:
@@ -131,12 +140,13 @@ def test_denial_does_not_reach_past_a_new_clause() -> None:
     ],
 )
 def test_past_resolved_history_is_none(text: str) -> None:
-    assert level(text) == "none"
+    assert rules_level(text) == "none"
 
 
 def test_past_history_not_said_to_be_resolved_is_concern() -> None:
     result = assess_risk("When I was fifteen I used to cut myself.")
-    assert result == RiskAssessment("concern", ("history_of_risk",))
+    assert result.rules_level == "concern"
+    assert result.signals == ("history_of_risk",)
 
 
 def test_past_risk_that_is_still_going_on_is_crisis() -> None:
@@ -152,7 +162,7 @@ def test_past_risk_that_is_still_going_on_is_crisis() -> None:
     ],
 )
 def test_someone_elses_risk_or_the_topic_is_none(text: str) -> None:
-    assert level(text) == "none"
+    assert rules_level(text) == "none"
 
 
 @pytest.mark.parametrize(
@@ -184,7 +194,8 @@ def test_serious_distress_is_concern(text: str, signal: str) -> None:
     ],
 )
 def test_ordinary_journaling_is_none(text: str) -> None:
-    assert assess_risk(text) == RiskAssessment("none", ())
+    result = assess_risk(text)
+    assert (result.level, result.signals) == ("none", ())
 
 
 @pytest.mark.parametrize(
@@ -205,6 +216,15 @@ def test_odd_input_never_crashes(text: str) -> None:
 
 def test_empty_text_is_none_with_no_signals() -> None:
     assert assess_risk("") == RiskAssessment("none", ())
+
+
+def test_the_detector_score_and_features_come_with_the_verdict() -> None:
+    result = assess_risk("i keep thinking everyone would be better off if i was gone")
+    assert result.detector is not None
+    assert 0.0 <= result.detector.crisis_score <= 1.0
+    assert result.detector.features, "the model explains itself with its top n-grams"
+    detail = result.detail()
+    assert detail["model"]["version"] and detail["categories"] == list(result.categories)
 
 
 def test_crisis_at_the_end_of_a_100kb_text_is_found() -> None:

@@ -14,7 +14,7 @@ from guardrails.reply import (
     replacement_for,
     reply_engine,
 )
-from guardrails.risk import RiskAssessment, assess_risk, detector, risk_rules
+from guardrails.risk import RiskAssessment, assess_risk, risk_rules, trained_detector
 
 
 def warm_up() -> None:
@@ -24,7 +24,7 @@ def warm_up() -> None:
     and RuleFileError for a broken rule file: a bad deployment fails at start, not mid-crisis.
     """
     risk_rules()
-    detector()
+    trained_detector()
     warm_up_language()
     reply_engine()
 

@@ -1,5 +1,10 @@
 """The learned detector beside the rules: word and character n-grams into a logistic regression.
 
+It reads the message alone. The question a message answers is read by the rules
+(`answering:` in the rule files): as a model feature, the exercise slot taught it that
+answers to some questions were often crises in the training data ("a car outside", heard in
+a grounding exercise, was read as stalking).
+
 It is trained at build time (`python -m guardrails.train`, run by make) from the rounds of
 independently written messages in guardrails/data whose use is `training`, with the settings of
 rules/detector.yaml. Training is seeded and deterministic and takes well under a minute.
@@ -26,7 +31,6 @@ import joblib
 import numpy as np
 import sklearn
 from scipy import sparse
-from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -51,6 +55,7 @@ _CONFIG_KEYS = frozenset(
         "max_word_features",
         "max_char_features",
         "top_features",
+        "min_words",
     }
 )
 _RUN = re.compile(r"(\w)\1{2,}")
@@ -75,6 +80,7 @@ class DetectorConfig:
     max_word_features: int
     max_char_features: int
     top_features: int
+    min_words: int
 
 
 def load_config() -> DetectorConfig:
@@ -102,6 +108,7 @@ def load_config() -> DetectorConfig:
         max_word_features=int(data["max_word_features"]),
         max_char_features=int(data["max_char_features"]),
         top_features=int(data["top_features"]),
+        min_words=int(data["min_words"]),
     )
 
 
@@ -112,17 +119,13 @@ def model_text(text: str) -> str:
     return _SPACE.sub(" ", _RUN.sub(r"\1\1", text)).strip()
 
 
-def _slot_features(slots: Sequence[str | None]) -> list[dict[str, float]]:
-    return [{f"answering={slot}": 1.0} if slot else {} for slot in slots]
-
-
 @dataclass(frozen=True)
 class DetectorVerdict:
     """What the detector makes of one message.
 
     `crisis_score` is the probability (0 to 1) of any crisis category; `category` is the most
     likely category; `level` follows from the trained thresholds; `features` are the n-grams
-    that pushed hardest towards `category`, as "word:...", "char:..." or "answering=<slot>".
+    that pushed hardest towards `category`, as "word:..." or "char:...".
     """
 
     level: Level
@@ -159,8 +162,7 @@ class RiskDetector:
             sublinear_tf=True,
             dtype=np.float32,
         )
-        self._slots = DictVectorizer(dtype=np.float32)
-        self._model = new_classifier(config)
+        self._model = new_classifier(config)  # replaced by the trained one in use()
         self._names: np.ndarray = np.array([])
         self._crisis_columns: np.ndarray = np.array([], dtype=int)
         self._distress_column = -1
@@ -169,47 +171,33 @@ class RiskDetector:
     def classes(self) -> list[str]:
         return [str(c) for c in self._model.classes_]
 
-    def fit_features(self, texts: Sequence[str], slots: Sequence[str | None]) -> sparse.csr_matrix:
+    def fit_features(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Learns the n-gram vocabularies and weights; returns the training matrix."""
-        return sparse.hstack(
-            [
-                self._word.fit_transform(texts),
-                self._char.fit_transform(texts),
-                self._slots.fit_transform(_slot_features(slots)),
-            ]
-        ).tocsr()
+        words, chars = self._word.fit_transform(texts), self._char.fit_transform(texts)
+        return sparse.hstack([words, chars]).tocsr()
 
-    def fit(self, matrix: sparse.csr_matrix, labels: Sequence[str]) -> None:
-        """Learns the model on a matrix from fit_features(); the trainer sets the threshold."""
-        self._model.fit(matrix, labels)
+    def use(self, model: LogisticRegression) -> None:
+        """Takes a classifier fit on a matrix from fit_features(); the trainer sets the
+        threshold."""
+        self._model = model
         self._names = np.array(
             [f"word:{n}" for n in self._word.get_feature_names_out()]
-            + [f"char:{n}" for n in self._char.get_feature_names_out()]
-            + list(self._slots.get_feature_names_out()),
+            + [f"char:{n}" for n in self._char.get_feature_names_out()],
             dtype=object,
         )
         self._crisis_columns = np.array(crisis_columns(self.classes))
         self._distress_column = self.classes.index("distress") if "distress" in self.classes else -1
 
-    def _matrix(self, texts: Sequence[str], slots: Sequence[str | None]) -> sparse.csr_matrix:
-        return sparse.hstack(
-            [
-                self._word.transform(texts),
-                self._char.transform(texts),
-                self._slots.transform(_slot_features(slots)),
-            ]
-        ).tocsr()
+    def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The feature rows of many texts, with scikit-learn's own transform."""
+        return sparse.hstack([self._word.transform(texts), self._char.transform(texts)]).tocsr()
 
-    def probabilities(self, texts: Sequence[str], slots: Sequence[str | None]) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, one row per text, columns in the order of `classes`."""
-        return self._model.predict_proba(self._matrix(texts, slots))
+        return self._model.predict_proba(self.matrix(texts))
 
-    def crisis_scores(self, texts: Sequence[str], slots: Sequence[str | None]) -> np.ndarray:
-        """The probability of any crisis category, one per text."""
-        return self.probabilities(texts, slots)[:, self._crisis_columns].sum(axis=1)
-
-    def features_of(self, text: str, slot: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """One message's feature indices and tf-idf values, as `_matrix()` gives them.
+    def features_of(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One message's feature indices and tf-idf values, as `matrix()` gives them.
 
         It uses the fitted vectorizers' own analyzers, vocabularies and idf weights, without
         the per-call checks of `transform()`, which cost more than the work for one message.
@@ -226,15 +214,11 @@ class RiskDetector:
             indices.append(found + offset)
             values.append(weight / norm if norm else weight)
             offset += len(vocabulary)
-        column = self._slots.vocabulary_.get(f"answering={slot}") if slot else None
-        if column is not None:
-            indices.append(np.array([offset + column]))
-            values.append(np.array([1.0]))
         return np.concatenate(indices), np.concatenate(values)
 
-    def verdict(self, text: str, slot: str | None = None) -> DetectorVerdict:
-        """The detector's reading of one message (and the exercise slot it answers, if any)."""
-        indices, values = self.features_of(text, slot)
+    def verdict(self, text: str) -> DetectorVerdict:
+        """The detector's reading of one message."""
+        indices, values = self.features_of(text)
         decision = self._model.coef_[:, indices] @ values + self._model.intercept_
         # One-vs-rest probabilities, as scikit-learn's predict_proba gives them.
         probabilities = 1.0 / (1.0 + np.exp(-decision))
@@ -278,6 +262,7 @@ def new_classifier(config: DetectorConfig) -> LogisticRegression:
         C=config.regularisation,
         solver="liblinear",
         dual=True,
+        tol=1e-3,
         max_iter=1000,
         random_state=config.seed,
     )

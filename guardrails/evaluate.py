@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guardrails.reply import check_reply_to, reply_engine
-from guardrails.risk import assess_risk, detector, risk_rules
+from guardrails.risk import assess_risk, risk_rules, trained_detector
 from guardrails.rounds import heldout_rounds, read_examples
 from guardrails.rounds_eval import format_report, report, score
 
@@ -229,7 +229,7 @@ def evaluate(
     start = time.perf_counter()
     risk_rules()
     reply_engine()
-    detector()
+    trained_detector()
     load_seconds = time.perf_counter() - start
     input_times: list[float] = []
     output_times: list[float] = []

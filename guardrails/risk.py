@@ -12,6 +12,7 @@ the client's last few messages (`alone:` rules count fully only after distress o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ PAST_SIGNAL = "history_of_risk"
 RETRACTION_SIGNAL = "retraction_after_disclosure"
 LANGUAGES_DIR = RULES_DIR / "languages"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ class RiskAssessment:
     `level` is the highest level either detector gives; `signals` are the rules' signal names
     (and annotations such as `stressor`); `categories` are the taxonomy categories found
     (rules/taxonomy.yaml), crisis ones first; `language` is the ISO 639-1 code of the message;
-    `rules_level` and `detector` say what each detector found on its own.
+    `rules_level` and `model_level` are what each detector contributed on its own, and
+    `detector` is the learned detector's full verdict.
     """
 
     level: str
@@ -70,6 +73,7 @@ class RiskAssessment:
     categories: tuple[str, ...] = ()
     language: str = "en"
     rules_level: str = "none"
+    model_level: str = "none"
     detector: DetectorVerdict | None = None
     context_used: tuple[str, ...] = field(default=())
 
@@ -79,7 +83,7 @@ class RiskAssessment:
         if self.level == "none":
             return ()
         found = ["rules"] if self.rules_level == self.level else []
-        if self.detector is not None and self.detector.level == self.level:
+        if self.model_level == self.level:
             found.append("model")
         return tuple(found)
 
@@ -105,12 +109,13 @@ class RiskAssessment:
                 "category": self.detector.category,
                 "category_score": self.detector.category_score,
                 "features": list(self.detector.features),
-                "version": detector().version,
+                "version": trained_detector().version,
             }
         return {
             "categories": list(self.categories),
             "language": self.language,
             "rules_level": self.rules_level,
+            "model_level": self.model_level,
             "model": model,
             "sources": list(self.sources),
             "context": list(self.context_used),
@@ -124,6 +129,7 @@ class _Hit:
     signal: str
     level: str
     alone: str | None = None
+    answering: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,7 @@ def risk_rules() -> _RiskRules:
     return cached("risk_rules", _load)
 
 
-def detector() -> RiskDetector:
+def trained_detector() -> RiskDetector:
     """The trained detector, loaded once per process; DetectorUnavailable if it was not built."""
     return cached("risk_detector", lambda: load(detector_path()))
 
@@ -269,7 +275,7 @@ def _hits(analysis: Analysis, rules: _RiskRules, context: RiskContext) -> Iterab
         ):
             continue
         if level == finding.rule.level:
-            yield _Hit(finding.rule.signal, level, finding.rule.alone)
+            yield _Hit(finding.rule.signal, level, finding.rule.alone, bool(finding.rule.answering))
         else:
             yield _Hit(PAST_SIGNAL, level)
         if level == "crisis" and any(start >= finding.end for start in retractions):
@@ -287,6 +293,8 @@ def _resolve(hits: list[_Hit], context: RiskContext) -> tuple[dict[str, str], tu
     found: dict[str, str] = {}
     for hit in hits:
         level = hit.level
+        if hit.answering:
+            used.append(f"answering={context.slot}")
         if hit.alone is not None and level == "crisis":
             if distress_here:
                 used.append("distress_in_message")
@@ -320,14 +328,14 @@ def _rules_verdict(
     return _resolve(hits, context)
 
 
-def _detector_verdict(text: str, context: RiskContext) -> DetectorVerdict:
+def _detector_verdict(text: str) -> DetectorVerdict:
     """The detector on each chunk of a long message; the chunk with the highest crisis score."""
-    model = detector()
-    verdicts = [model.verdict(piece, context.slot) for piece in chunks(text)]
+    model = trained_detector()
+    verdicts = [model.verdict(piece) for piece in chunks(text)]
     return max(verdicts, key=lambda v: (_RANK[v.level], v.crisis_score))
 
 
-def _categories(found: dict[str, str], verdict: DetectorVerdict | None) -> tuple[str, ...]:
+def _categories(found: dict[str, str], model: tuple[str, str] | None) -> tuple[str, ...]:
     """The taxonomy categories found, crisis ones first (rules first, then the model's)."""
     known = taxonomy()
     ranked: dict[str, int] = {}
@@ -337,8 +345,9 @@ def _categories(found: dict[str, str], verdict: DetectorVerdict | None) -> tuple
             # A past crisis signal counts as distress (history_of_risk is reported separately).
             name = category if level == known.categories[category].level else "distress"
             ranked[name] = max(ranked.get(name, 0), _RANK[level])
-    if verdict is not None and verdict.level != "none":
-        ranked.setdefault(verdict.category, _RANK[verdict.level])
+    if model is not None:
+        category, level = model
+        ranked.setdefault(category, _RANK[level])
     return tuple(sorted(ranked, key=lambda c: -ranked[c]))
 
 
@@ -359,18 +368,21 @@ def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment
     rules_level = max(
         (lvl for lvl in found.values() if lvl in _RANK), key=_RANK.__getitem__, default="none"
     )
-    verdict = _detector_verdict(text, context)
+    verdict = _detector_verdict(text)
+    modelled = verdict.level
+    if len(_WORDS.findall(text)) < trained_detector().config.min_words:
+        modelled = "none"  # too short to judge; kept in the detail, not in the level
+        used = (*used, "too_short_for_model")
     # Either detector can raise the level; neither lowers the other's.
-    level: Level = max((rules_level, verdict.level), key=_RANK.__getitem__)  # type: ignore[assignment]
+    level: Level = max((rules_level, modelled), key=_RANK.__getitem__)  # type: ignore[assignment]
     order = sorted(found, key=lambda s: -_RANK.get(found[s], -1))
-    if context.slot and verdict.level != "none":
-        used = (*used, f"answering={context.slot}")
     return RiskAssessment(
         level=level,
         signals=tuple(order),
-        categories=_categories(found, verdict),
+        categories=_categories(found, (verdict.category, modelled) if modelled != "none" else None),
         language=language,
         rules_level=rules_level,
+        model_level=modelled,
         detector=verdict,
         context_used=used,
     )

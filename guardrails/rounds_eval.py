@@ -49,8 +49,7 @@ class Scored:
 
     @property
     def model_crisis(self) -> bool:
-        detector = self.assessment.detector
-        return detector is not None and detector.level == "crisis"
+        return self.assessment.model_level == "crisis"
 
 
 def context_of(example: Example) -> RiskContext:
@@ -98,6 +97,8 @@ def report(scored: Sequence[Scored]) -> dict[str, Any]:
             entry["model_recall"] = _rate([s.model_crisis for s in items])
         else:
             entry["false_crisis"] = _rate([s.crisis for s in items])
+            entry["rules_false_crisis"] = _rate([s.rules_crisis for s in items])
+            entry["model_false_crisis"] = _rate([s.model_crisis for s in items])
             entry["concern_or_above"] = _rate([s.assessment.level != "none" for s in items])
         categories[name] = entry
     languages = {
@@ -181,7 +182,8 @@ def format_report(name: str, figures: dict[str, Any]) -> str:
         f" {_fmt(figures['false_crisis_distress'])}",
         f"  cost: median {_fmt(figures['input_rail_median_ms'])} ms,"
         f" p95 {_fmt(figures['input_rail_p95_ms'])} ms",
-        "  category               items  recall  rules  model | false crisis  concern+",
+        "  category               items  recall  rules  model |"
+        " false crisis (rules, model)  concern+",
     ]
     for category, c in figures["categories"].items():
         if "recall" in c:
@@ -192,7 +194,8 @@ def format_report(name: str, figures: dict[str, Any]) -> str:
         else:
             lines.append(
                 f"  {category:<22} {c['items']:>5}  {'':>6} {'':>6} {'':>6} |"
-                f" {_fmt(c['false_crisis']):>12} {_fmt(c['concern_or_above']):>9}"
+                f" {_fmt(c['false_crisis']):>12} ({_fmt(c['rules_false_crisis'])},"
+                f" {_fmt(c['model_false_crisis'])}) {_fmt(c['concern_or_above']):>9}"
             )
     lines.append("  language  items  crisis recall  false crisis (none)  read as other language")
     for lang, c in figures["languages"].items():

@@ -5,8 +5,8 @@
 The crisis threshold is chosen on out-of-fold scores: each message is scored by a model that
 did not see it (stratified folds, seeded), and the threshold is the highest at which the
 detector alone still finds `recall_target` of the crisis messages. The n-gram vocabularies are
-learned once from all the training text (no labels), and the fold models run two at a time.
-The model saved is then fit on all the training data. The report (JSON beside the model) gives
+learned once from all the training text (no labels); the fold models and the model saved,
+which is fit on all the training data, run two at a time. The report (JSON beside the model) gives
 the validation figures.
 """
 
@@ -39,36 +39,41 @@ from guardrails.detector import (
 from guardrails.rounds import Example, training_examples
 from guardrails.taxonomy import taxonomy
 
-PARALLEL_FOLDS = 2
+PARALLEL_FITS = 2
 
 
-def _fold_scores(
+def _fit(
     matrix: sparse.csr_matrix,
     labels: np.ndarray,
     train: np.ndarray,
     test: np.ndarray,
     config: DetectorConfig,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """A classifier fit on the `train` rows, and its crisis scores for the `test` rows."""
     model = new_classifier(config)
     model.fit(matrix[train], labels[train])
+    if not len(test):
+        return model, test, np.zeros(0)
     probabilities = model.predict_proba(matrix[test])
-    return test, probabilities[:, crisis_columns(list(model.classes_))].sum(axis=1)
+    return model, test, probabilities[:, crisis_columns(list(model.classes_))].sum(axis=1)
 
 
-def out_of_fold_scores(
+def fit_with_validation(
     matrix: sparse.csr_matrix, labels: Sequence[str], config: DetectorConfig
-) -> np.ndarray:
-    """Each example's crisis score from a model trained on the other folds."""
+) -> tuple[Any, np.ndarray]:
+    """The classifier fit on all rows, and each row's crisis score from a classifier trained on
+    the other folds; the fold fits and the final fit run side by side."""
     labels_array = np.array(labels)
+    everything = np.arange(len(labels_array))
     folds = StratifiedKFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
-    results = Parallel(n_jobs=PARALLEL_FOLDS)(
-        delayed(_fold_scores)(matrix, labels_array, train, test, config)
-        for train, test in folds.split(np.zeros(len(labels_array)), labels_array)
+    jobs = [*folds.split(np.zeros(len(labels_array)), labels_array), (everything, everything[:0])]
+    results = Parallel(n_jobs=PARALLEL_FITS)(
+        delayed(_fit)(matrix, labels_array, train, test, config) for train, test in jobs
     )
     scores = np.zeros(len(labels_array))
-    for test, fold in results:
+    for _, test, fold in results[:-1]:
         scores[test] = fold
-    return scores
+    return results[-1][0], scores
 
 
 def choose_threshold(scores: np.ndarray, is_crisis: np.ndarray, recall_target: float) -> float:
@@ -108,11 +113,11 @@ def train(
     start = time.perf_counter()
     texts, labels = [e.text for e in examples], [e.category for e in examples]
     detector = RiskDetector(config, data_version(texts, labels, config))
-    matrix = detector.fit_features(texts, [e.slot for e in examples])
-    scores = out_of_fold_scores(matrix, labels, config)
+    matrix = detector.fit_features(texts)
+    model, scores = fit_with_validation(matrix, labels, config)
     is_crisis = np.array([e.level == "crisis" for e in examples])
     threshold = choose_threshold(scores, is_crisis, config.recall_target)
-    detector.fit(matrix, labels)
+    detector.use(model)
     detector.crisis_threshold = threshold
     report = {
         "version": detector.version,

@@ -203,15 +203,20 @@ def test_the_reflection_check_in_is_offered_once_and_shown_as_a_trend(
     assert trend.stdout.splitlines()[-1].split()[1:] == ["3", "0", "4", "2", "5"]
 
 
-def test_a_crisis_mid_exercise_ends_it_and_keeps_what_was_written(
+def test_a_crisis_mid_exercise_ends_it_and_keeps_what_was_written_for_the_clinician(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("crisis-story")
-    out = talk(stack, client, ["my story", "the hard year", "honestly i just want to end it all"])
+    crisis = "honestly i just want to end it all"
+    out = talk(stack, client, ["my story", "the hard year", crisis])
     assert "are you safe right now?" in out and "on-call clinician" in out
     (entry,) = entries(stack, "crisis-story")
     assert (entry.exercise, entry.completed, entry.answers) == (
         "narrative",
         False,
-        ["the hard year"],
+        ["the hard year", crisis],
     )
+    assert entry.slots == ["chapter_title", "strength_moment"]
+    with session_scope(stack.settings.app_database_url) as session:
+        (saved,) = entries_for(session, "crisis-story")
+        assert saved.at_risk is True  # kept for the clinician, never resumed

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from bot.escalation.config import ConfigError, check_config
 from bot.escalation.handoff import sync_rasa_pause
 from bot.readiness import GROWTH_SETTINGS
 from bot.settings import DEVELOPMENT_SECRET, Settings
@@ -242,6 +243,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.model.exists():
         print(f"no trained model at {args.model}; run 'make run', which trains it", file=sys.stderr)
         return 1
+    check_config(settings)
     init_schema(settings.app_database_url)
     demo_token = _demo_token(settings, args.demo_client) if args.demo_client else None
     stack = Stack(settings, args.model)
@@ -402,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (AccountError, EscalationError) as error:
+    except (AccountError, EscalationError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except UnknownClient as error:

@@ -41,7 +41,7 @@ REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO_DIR / "models" / "risk-detector.joblib"
 # Where the trained detector is read from; make writes it to DEFAULT_PATH.
 PATH_VARIABLE = "REFLECT_RISK_DETECTOR"
-FORMAT = 1
+FORMAT = 2
 CONFIG_FILE = "detector.yaml"
 _CONFIG_KEYS = frozenset(
     {
@@ -166,6 +166,11 @@ class RiskDetector:
         self._names: np.ndarray = np.array([])
         self._crisis_columns: np.ndarray = np.array([], dtype=int)
         self._distress_column = -1
+        self._readers: list[tuple[dict[str, int], Any, np.ndarray]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The analyzers built for speed are closures, rebuilt after loading, not saved."""
+        return {**self.__dict__, "_readers": None}
 
     @property
     def classes(self) -> list[str]:
@@ -203,13 +208,18 @@ class RiskDetector:
         the per-call checks of `transform()`, which cost more than the work for one message.
         tests/guardrails/test_detector.py checks that both give the same numbers.
         """
+        if self._readers is None:
+            # Built once: scikit-learn recomputes `idf_` from a sparse matrix at every access.
+            self._readers = [
+                (v.vocabulary_, v.build_analyzer(), np.asarray(v.idf_, dtype=np.float64))
+                for v in (self._word, self._char)
+            ]
         indices, values, offset = [], [], 0
-        for vectorizer in (self._word, self._char):
-            vocabulary, analyse = vectorizer.vocabulary_, vectorizer.build_analyzer()
+        for vocabulary, analyse, idf in self._readers:
             counts = Counter(i for g in analyse(text) if (i := vocabulary.get(g)) is not None)
             found = np.fromiter(counts, dtype=np.int64, count=len(counts))
             weight = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1)
-            weight *= vectorizer.idf_[found]
+            weight *= idf[found]
             norm = np.sqrt(np.dot(weight, weight))
             indices.append(found + offset)
             values.append(weight / norm if norm else weight)
@@ -262,7 +272,7 @@ def new_classifier(config: DetectorConfig) -> LogisticRegression:
         C=config.regularisation,
         solver="liblinear",
         dual=True,
-        tol=1e-3,
+        tol=1e-2,
         max_iter=1000,
         random_state=config.seed,
     )

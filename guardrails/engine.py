@@ -4,14 +4,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextRule
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from guardrails.anchored import AnchoredMatcher
 from guardrails.patterns import PatternCompiler, PatternError
 from guardrails.pipeline import TextPipeline
 from guardrails.rulefiles import ModifierRule, Near, TargetRule, Vocabulary
+
+
+class _AnchoredCueMatcher:
+    """ConText's cue matcher, with the same rules filed under anchors (guardrails/anchored.py).
+
+    medspaCy's own matcher runs every cue pattern at every token, which made the cues most of
+    the input rail's cost. This one finds the same matches and prunes overlaps the same way
+    (the longer cue wins); between cues of the same span, the one listed first in the rule file
+    wins. tests/guardrails/test_rules.py checks it against medspaCy's matcher.
+    """
+
+    def __init__(self, vocab: Vocab, rule_map: dict[str, ConTextRule]):
+        self.rule_map = rule_map
+        self._matcher = AnchoredMatcher(vocab)
+        self._strings = vocab.strings
+        self._order: dict[str, int] = {}
+
+    def add(self, rule: ConTextRule) -> None:
+        """Files a rule already added to ConText, under the id ConText gave it."""
+        self._order[rule._rule_id] = len(self._order)
+        self._matcher.add(rule._rule_id, [rule.pattern])
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        found = sorted(self._matcher(doc), key=lambda m: (m[1], m[2], self._order[m[0]]))
+        return prune_overlapping_matches([(self._strings.add(k), a, b) for k, a, b in found])
 
 
 @dataclass(frozen=True)
@@ -93,19 +120,26 @@ class RuleEngine:
             span_group_name=self._group,
             span_attrs=None,
         )
-        for rule in modifiers:
-            for index, text in enumerate(rule.patterns):
-                for variant, pattern in enumerate(compiler.compile(text)):
-                    self._context.add(
-                        ConTextRule(
-                            literal=f"{rule.category}:{text}#{index}.{variant}",
-                            category=rule.category,
-                            pattern=pattern,
-                            direction=rule.direction.upper(),
-                            max_scope=rule.max_scope,
-                            terminated_by=set(rule.stopped_by),
-                        )
-                    )
+        cue_rules = [
+            ConTextRule(
+                literal=f"{rule.category}:{text}#{index}.{variant}",
+                category=rule.category,
+                pattern=pattern,
+                direction=rule.direction.upper(),
+                max_scope=rule.max_scope,
+                terminated_by=set(rule.stopped_by),
+            )
+            for rule in modifiers
+            for index, text in enumerate(rule.patterns)
+            for variant, pattern in enumerate(compiler.compile(text))
+        ]
+        self._context.add(cue_rules)
+        # ConText keeps its matcher private; the anchored one takes its place (same matches).
+        self.medspacy_cue_matcher = self._context._ConText__matcher  # kept for the check
+        cues = _AnchoredCueMatcher(nlp.vocab, self.medspacy_cue_matcher.rule_map)
+        for cue_rule in cue_rules:
+            cues.add(cue_rule)
+        self._context._ConText__matcher = cues
 
     @property
     def rules(self) -> tuple[TargetRule, ...]:

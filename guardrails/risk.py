@@ -33,7 +33,16 @@ from guardrails.rulefiles import (
 from guardrails.taxonomy import LEVELS, Level, taxonomy
 from guardrails.text import chunks, normalise
 
-HONOURS = ("negation", "hypothetical", "history", "other_person", "fear")
+HONOURS = (
+    "negation",
+    "hypothetical",
+    "history",
+    "other_person",
+    "fear",
+    "accident",
+    "departure",
+    "hyperbole",
+)
 DEFAULT_HONOURS = ("negation", "hypothetical", "history", "other_person")
 CATEGORIES = (
     "NEGATED",
@@ -42,19 +51,30 @@ CATEGORIES = (
     "HISTORICAL",
     "STOPPED",
     "ONGOING",
+    "RECENT",
     "OTHER_PERSON",
     "SELF",
     "RESOLVED",
+    "CLOSED",
     "RETRACTION",
     "FEAR",
     "BREAK",
     "PAST",
+    "ACCIDENT",
+    "DELIBERATE",
+    "DEPARTURE",
+    "HYPERBOLE",
 )
 PAST_SIGNAL = "history_of_risk"
 RETRACTION_SIGNAL = "retraction_after_disclosure"
 LANGUAGES_DIR = RULES_DIR / "languages"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
+TENSE_REACH = 4  # words before a match searched for its tense
+DATE_REACH = 8  # words after a match told without a tense searched for its date ("ED 2013-16")
+# Words around a match searched for an everyday reason (ACCIDENT, DEPARTURE, HYPERBOLE).
+EVERYDAY_REACH = 15
 _WORDS = re.compile(r"\w+")
+_THIRD_PERSON_REFLEXIVES = frozenset({"himself", "herself", "themselves", "themself"})
 
 
 @dataclass(frozen=True)
@@ -133,13 +153,25 @@ class _Hit:
 
 
 @dataclass(frozen=True)
+class Tense:
+    """Words near the start of a match that tell it as past ("wanted to die", "had thoughts
+    of ...") or as present ("I want to", "I'm going to"); both sets are in vocabulary.yaml."""
+
+    past: frozenset[str] = frozenset()
+    present: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class _RiskRules:
     """The loaded engines (English, then the other languages) and the word lists they share."""
 
     engines: tuple[RuleEngine, ...]
     clause_openers: frozenset[str]
-    # Past-tense verbs that, opening a match, tell it as past ("wanted to die").
-    past_forms: frozenset[str] = frozenset()
+    # How the English rules tell a match's tense; the other languages rely on their cues.
+    tense: Tense = field(default_factory=lambda: Tense())
+    # Words that, right after a match, make it someone else's or a topic ("cutting herself",
+    # "overdose deaths", "the self-harm scenes").
+    others_after: frozenset[str] = frozenset()
     # The languages with rules of their own (rules/languages/<code>.yaml).
     languages: frozenset[str] = frozenset()
 
@@ -181,7 +213,10 @@ def _load() -> _RiskRules:
     return _RiskRules(
         tuple(engines),
         frozenset(openers),
-        frozenset(vocabulary.sets["past_forms"]),
+        Tense(
+            frozenset(vocabulary.sets["past_forms"]), frozenset(vocabulary.sets["present_forms"])
+        ),
+        frozenset(vocabulary.sets["others_after"]),
         frozenset(Path(f).stem for f in files),
     )
 
@@ -218,55 +253,120 @@ def _denied(finding: Finding, words: tuple[str, ...], openers: frozenset[str]) -
     return False
 
 
-# Cues anywhere in a message that date or close a story told in the past tense.
-_CLOSING = frozenset({"HISTORICAL", "STOPPED", "RESOLVED"})
+# Cues that date or close a story told in the past.
+_CLOSING = frozenset({"HISTORICAL", "STOPPED", "RESOLVED", "CLOSED"})
 
 
-def _narrated(finding: Finding, analysis: Analysis, past_forms: frozenset[str]) -> bool:
-    """Told in the past tense in a message that dates or closes it somewhere: "In my fifties I
-    went through a long period of wanting to die", "I had anorexia from 16 to 19 ... now I eat
-    with friends". Without a date or a close anywhere ("I wanted to die. I'm fine now") the past
-    tense alone does not count, and present-tense findings are never dated this way."""
-    before = analysis.words[max(0, finding.start - 2) : finding.start + 1]
-    told_as_past = finding.has("PAST") or any(word in past_forms for word in before)
-    return told_as_past and any(cue.category in _CLOSING for cue in analysis.cues)
+def _narrated(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
+    """Told as past in a message that dates or closes it.
+
+    * Told in the past tense, with a date or a close anywhere: "In my fifties I went through a
+      long period of wanting to die", "I had anorexia from 16 to 19 ... now I eat with friends".
+    * Told without a tense (a noun, an urge, a clinician's note), with a date or a close that
+      says it ended: "a flicker of the old urge to cut ... it passed and hasn't come back",
+      "Self-harm from 14 to 19. None since." Feeling well or proud is not enough here, and a
+      recent time anywhere ("last night", "on Sunday") keeps it current.
+
+    Without a date or a close ("I wanted to die. I'm fine now") the past tense alone does not
+    count, and a match told in the present ("I want to die. Years ago it passed") never does.
+    """
+    outside = [c for c in analysis.cues if c.end <= finding.start or c.start >= finding.end]
+    told = "past" if finding.has("PAST") else _tense(finding, analysis.words, tense)
+    if told == "past":
+        return any(cue.category in _CLOSING for cue in outside)
+    if told == "present" or not tense.present or any(c.category == "RECENT" for c in outside):
+        return False
+    return any(
+        cue.category == "CLOSED"
+        or (cue.category == "HISTORICAL" and 0 <= cue.start - finding.end <= DATE_REACH)
+        for cue in outside
+    )
 
 
-def _outcome(finding: Finding, analysis: Analysis, rules: _RiskRules) -> str | None:
-    """The level one finding contributes once its context is taken into account."""
+def _tense(finding: Finding, words: tuple[str, ...], tense: Tense) -> str | None:
+    """"past" or "present" by the tense word nearest the start of the match (its first word or
+    one of the four before it), or None when there is none."""
+    for word in reversed(words[max(0, finding.start - TENSE_REACH) : finding.start + 1]):
+        if word in tense.past:
+            return "past"
+        if word in tense.present:
+            return "present"
+    return None
+
+
+def _cue_near(finding: Finding, analysis: Analysis, category: str) -> bool:
+    """A cue of `category` within EVERYDAY_REACH words of the match, on either side, even across
+    a full stop: "Cut my hand on the mower blade. My own fault."."""
+    return any(
+        cue.category == category
+        and cue.start - finding.end <= EVERYDAY_REACH
+        and finding.start - cue.end <= EVERYDAY_REACH
+        for cue in analysis.cues
+    )
+
+
+def _outcome(
+    finding: Finding, analysis: Analysis, rules: _RiskRules, tense: Tense
+) -> str | None:
+    """The level one finding contributes once its context is taken into account; `tense` is
+    the rule language's tense words (empty for the other languages, which rely on their cues)."""
     honours = finding.rule.honours
+    if "history" in honours and any(
+        cue.category == "CLOSED" and cue.start <= finding.start and finding.end <= cue.end
+        for cue in analysis.cues
+    ):
+        return None  # the match is what the client says ended: "I haven't hurt myself since"
     if "negation" in honours and _denied(finding, analysis.words, rules.clause_openers):
         return None
     if "hypothetical" in honours and finding.has("HYPOTHETICAL"):
         return None
     if "fear" in honours and finding.has("FEAR"):
         return None
-    if "other_person" in honours and finding.nearest(("OTHER_PERSON", "SELF")) == "OTHER_PERSON":
+    ends = analysis.words[max(finding.start, finding.end - 1) : finding.end + 1]
+    if any(word in _THIRD_PERSON_REFLEXIVES for word in ends):
+        return None  # whose body it is: "burning himself with a lighter", "to hurt herself"
+    if "other_person" in honours and (
+        finding.nearest(("OTHER_PERSON", "SELF")) == "OTHER_PERSON"
+        or (
+            finding.end < len(analysis.words)
+            and analysis.words[finding.end] in rules.others_after
+        )
+    ):
+        return None
+    meant = any(cue.category == "DELIBERATE" for cue in analysis.cues)
+    if "accident" in honours and _cue_near(finding, analysis, "ACCIDENT") and not meant:
+        return None
+    if "departure" in honours and _cue_near(finding, analysis, "DEPARTURE"):
+        return None
+    if "hyperbole" in honours and _cue_near(finding, analysis, "HYPERBOLE") and not meant:
         return None
     dated = (
         any(cue.category == "HISTORICAL" for cue in analysis.cues)
         and finding.rule.past_reach == "message"
     )
     past = finding.has("STOPPED") or (
-        (finding.has("HISTORICAL") or dated or _narrated(finding, analysis, rules.past_forms))
+        (finding.has("HISTORICAL") or dated or _narrated(finding, analysis, tense))
         and not finding.has("ONGOING")
+        and not finding.has("RECENT")
     )
     if "history" in honours and past:
         if finding.rule.level not in ("crisis", "concern"):
             return None  # a stressor long past is no stressor now
-        resolved = any(cue.category == "RESOLVED" for cue in analysis.cues)
+        resolved = any(cue.category in ("RESOLVED", "CLOSED") for cue in analysis.cues)
         return None if resolved or finding.rule.if_past == "none" else "concern"
     return finding.rule.level
 
 
-def _hits(analysis: Analysis, rules: _RiskRules, context: RiskContext) -> Iterable[_Hit]:
+def _hits(
+    analysis: Analysis, rules: _RiskRules, context: RiskContext, tense: Tense = Tense()
+) -> Iterable[_Hit]:
     """The signals of one analysed chunk, each at the level it counts."""
     retractions = [cue.start for cue in analysis.cues if cue.category == "RETRACTION"]
     kept = [
         (f, level)
         for f in analysis.findings
         if (not f.rule.answering or context.slot in f.rule.answering)
-        and (level := _outcome(f, analysis, rules))
+        and (level := _outcome(f, analysis, rules, tense))
     ]
     specific = [(f.start, f.end) for f, _ in kept if not f.rule.fallback]
     for finding, level in kept:
@@ -321,7 +421,7 @@ def _rules_verdict(
     foreign = language in rules.languages
     for piece in chunks(text):
         if not foreign:
-            hits.extend(_hits(english.analyse(piece), rules, context))
+            hits.extend(_hits(english.analyse(piece), rules, context, rules.tense))
         for engine in others:
             if foreign or engine.may_match(piece):
                 hits.extend(_hits(engine.analyse(piece), rules, context))

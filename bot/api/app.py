@@ -9,6 +9,7 @@ from bot.api import messages, transcript
 from bot.api.deps import get_settings
 from bot.api.errors import ApiError, api_error_handler
 from bot.api.schemas import HealthOut
+from bot.escalation.config import check_config
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.storage.db import init_schema
@@ -16,8 +17,13 @@ from guardrails import warm_up
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The app with its settings, schema and rate limiter; uvicorn calls this as a factory."""
+    """The app with its settings, schema and rate limiter; uvicorn calls this as a factory.
+
+    Raises ConfigError when a clinic's crisis-lines or on-call file is malformed, so a bad
+    edit stops the start rather than a crisis turn.
+    """
     settings = settings or Settings.from_env()
+    check_config(settings)
     init_schema(settings.app_database_url)
     warm_up()
     app = FastAPI(title="Reflect entry point", version="0.1.0")

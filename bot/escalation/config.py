@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 import yaml
 
+from bot.settings import Settings
+
 LineKind = Literal["crisis", "safeguarding"]
 LINE_KINDS: tuple[LineKind, ...] = ("crisis", "safeguarding")
 
@@ -91,7 +93,7 @@ def on_call_contacts(path: Path) -> list[Contact]:
     return found
 
 
-def check_config(resources: Path, on_call: Path) -> None:
-    """Reads both files once, raising ConfigError on the first problem."""
-    _resources(resources)
-    on_call_contacts(on_call)
+def check_config(settings: Settings) -> None:
+    """Reads the settings' crisis-lines and on-call files once; ConfigError on the first problem."""
+    _resources(settings.config_path(settings.crisis_resources_file))
+    on_call_contacts(settings.config_path(settings.on_call_file))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from spacy.tokens import Doc
 
 from guardrails import reply, risk
 from guardrails.anchored import AnchoredMatcher
@@ -110,3 +111,22 @@ def test_unknown_word_set_is_reported() -> None:
     compiler = PatternCompiler(shared_pipeline().words, load_vocabulary().sets)
     with pytest.raises(PatternError, match="@no_such_set"):
         compiler.compile("i want @no_such_set")
+
+
+def test_the_anchored_cue_matcher_finds_what_medspacys_finds() -> None:
+    """ConText's cues are found by the anchored matcher; medspaCy's own must agree on every
+    message of the training rounds read by each engine (every tenth, to keep the test short)."""
+    from guardrails.rounds import training_examples
+    from guardrails.text import normalise
+
+    def cues(doc: Doc, matches: list[tuple[int, int, int]]) -> list[tuple[str, int, int]]:
+        # ConText names each rule CATEGORY_n; two rules of one category on one span are alike.
+        return sorted((doc.vocab.strings[m].rsplit("_", 1)[0], a, b) for m, a, b in matches)
+
+    examples = training_examples()[::10]
+    assert len(examples) > 2000
+    for engine in risk.risk_rules().engines:
+        for example in examples:
+            doc = engine._pipeline.make_doc(normalise(example.text))
+            anchored = engine._context._ConText__matcher(doc)
+            assert cues(doc, anchored) == cues(doc, engine.medspacy_cue_matcher(doc)), example.id

@@ -62,11 +62,14 @@ def test_a_crisis_mid_exercise_is_caught_though_the_model_guessed_otherwise(
         parse["risk"]["level"],
         parse["risk"]["signals"],
     )
-    # What was written before the crisis is kept, unfinished.
+    # What was written is kept, unfinished, with the answer that ended it, for the clinician.
     with session_scope(stack.settings.app_database_url) as session:
         (entry,) = entries_for(session, "midway")
-        assert entry.completed is False
-        assert [item.answer for item in entry.items] == ["my neighbour brought soup"]
+        assert (entry.completed, entry.at_risk) == (False, True)
+        assert [item.answer for item in entry.items] == [
+            "my neighbour brought soup",
+            "honestly i just want to end it all",
+        ]
 
 
 def test_every_client_message_is_assessed_and_stored_with_its_level(

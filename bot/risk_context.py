@@ -11,18 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.prompts import question_of
+from bot.storage.conversations import last_bot_text
 from bot.storage.models import Message
 from guardrails.context import RECENT_MESSAGES, PriorMessage, RiskContext
 
 
 def risk_context(session: Session, conversation_id: int) -> RiskContext:
     """The context of the next client message in this conversation."""
-    last_bot = session.scalars(
-        select(Message.text)
-        .where(Message.conversation_id == conversation_id, Message.sender == "bot")
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
+    last_bot = last_bot_text(session, conversation_id)
     recent = list(
         session.scalars(
             select(Message)

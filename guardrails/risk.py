@@ -64,6 +64,8 @@ CATEGORIES = (
     "DELIBERATE",
     "DEPARTURE",
     "HYPERBOLE",
+    "QUOTED",
+    "EXPLAINED",
 )
 PAST_SIGNAL = "history_of_risk"
 RETRACTION_SIGNAL = "retraction_after_disclosure"
@@ -322,6 +324,12 @@ def _outcome(
         return None
     if "fear" in honours and finding.has("FEAR"):
         return None
+    if (
+        finding.has("QUOTED")
+        and any(cue.category == "EXPLAINED" for cue in analysis.cues)
+        and not any(cue.category == "DELIBERATE" for cue in analysis.cues)
+    ):
+        return None  # "when I said I wanted to die I meant the exam": explained, not disclosed
     ends = analysis.words[max(finding.start, finding.end - 1) : finding.end + 1]
     if any(word in _THIRD_PERSON_REFLEXIVES for word in ends):
         return None  # whose body it is: "burning himself with a lighter", "to hurt herself"

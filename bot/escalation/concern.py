@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Message
+from bot.storage.conversations import last_bot_text
 from guardrails import RiskAssessment
 
 SUICIDE_QUESTION = (
@@ -32,13 +31,7 @@ def needs_the_question(risk: RiskAssessment) -> bool:
 
 def was_asked(session: Session, conversation_id: int) -> bool:
     """Whether the assistant's last words in this conversation were the suicide question."""
-    last = session.scalars(
-        select(Message.text)
-        .where(Message.conversation_id == conversation_id, Message.sender == "bot")
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
-    return last == SUICIDE_QUESTION
+    return last_bot_text(session, conversation_id) == SUICIDE_QUESTION
 
 
 def is_clear_no(text: str) -> bool:

@@ -43,6 +43,16 @@ def latest_conversation_id(session: Session, client_id: str) -> int | None:
     ).first()
 
 
+def last_bot_text(session: Session, conversation_id: int) -> str | None:
+    """The assistant's last words in this conversation, or None before it has spoken."""
+    return session.scalars(
+        select(Message.text)
+        .where(Message.conversation_id == conversation_id, Message.sender == "bot")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+
+
 def latest_client_message(session: Session, client_id: str) -> Message | None:
     """The client's newest message: the entry point stores it before Rasa sees it."""
     return session.scalars(

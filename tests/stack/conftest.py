@@ -14,12 +14,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.rasa_client import api_token
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.storage.accounts import add_client
 from bot.storage.db import session_scope
+from bot.storage.models import Conversation, Message
 from tests.conftest import PROJECT_DIR
 from tests.receivers import SmtpReceiver, WebhookReceiver
 
@@ -120,6 +122,19 @@ def post(stack: Stack, client: Enrolled, text: str) -> httpx.Response:
         headers={"Authorization": f"Bearer {client.token}"},
         timeout=60,
     )
+
+
+def client_messages(stack: Stack, client_id: str) -> list[Message]:
+    """The client's own messages as the entry point stored them, oldest first."""
+    with session_scope(stack.settings.app_database_url) as session:
+        return list(
+            session.scalars(
+                select(Message)
+                .join(Conversation)
+                .where(Conversation.client_id == client_id, Message.sender == "client")
+                .order_by(Message.id)
+            )
+        )
 
 
 def rasa_events(stack: Stack, sender: str) -> list[dict]:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
-from bot.storage.models import Conversation, Escalation, Message
-from tests.stack.conftest import Enrolled, chat, rasa_events
+from bot.storage.models import Escalation
+from tests.stack.conftest import Enrolled, chat, client_messages, rasa_events
 
 SAFETY_QUESTION = "are you safe right now?"
 ALERTED = "on-call clinician"
@@ -34,19 +34,6 @@ def escalations(stack: Stack, client_id: str) -> list[Escalation]:
         return list(session.scalars(select(Escalation).where(Escalation.client_id == client_id)))
 
 
-def stored(stack: Stack, client_id: str) -> list[Message]:
-    """The client's own messages as the entry point stored them, oldest first."""
-    with session_scope(stack.settings.app_database_url) as session:
-        return list(
-            session.scalars(
-                select(Message)
-                .join(Conversation)
-                .where(Conversation.client_id == client_id, Message.sender == "client")
-                .order_by(Message.id)
-            )
-        )
-
-
 def test_3_a_method_question_after_a_stressor_in_an_earlier_message_escalates(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
@@ -55,7 +42,7 @@ def test_3_a_method_question_after_a_stressor_in_an_earlier_message_escalates(
     assert SAFETY_QUESTION in out and ALERTED in out
     (escalation,) = escalations(stack, "kind3")
     assert escalation.message.text == "which bridges around here are the highest?"
-    stressor, question = stored(stack, "kind3")
+    stressor, question = client_messages(stack, "kind3")
     assert "stressor" in stressor.risk_signals
     assert question.risk_level == "crisis"
     assert "method_seeking" in question.risk_categories
@@ -78,7 +65,7 @@ def test_9_recovery_and_asides_inside_an_exercise_open_no_escalation(
     )
     assert SAFETY_QUESTION not in out and ALERTED not in out
     assert escalations(stack, "kind9") == []
-    assert [m.risk_level != "crisis" for m in stored(stack, "kind9")] == [True] * 4
+    assert [m.risk_level != "crisis" for m in client_messages(stack, "kind9")] == [True] * 4
 
 
 def test_10_a_death_wish_in_german_is_escalated_and_answered_honestly(

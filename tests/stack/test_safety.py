@@ -12,7 +12,7 @@ from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
 from bot.storage.models import BlockedReply, Conversation, Message
-from tests.stack.conftest import Enrolled, post
+from tests.stack.conftest import Enrolled, client_messages, post
 
 CRISIS_SUPPORT = "are you safe right now?"
 
@@ -26,18 +26,6 @@ def last_user_parse(stack: Stack, sender: str) -> dict:
             (sender,),
         ).fetchone()
     return json.loads(data)["parse_data"]
-
-
-def client_messages(stack: Stack, client_id: str) -> list[Message]:
-    with session_scope(stack.settings.app_database_url) as session:
-        return list(
-            session.scalars(
-                select(Message)
-                .join(Conversation)
-                .where(Conversation.client_id == client_id, Message.sender == "client")
-                .order_by(Message.id)
-            )
-        )
 
 
 def test_a_crisis_mid_exercise_is_caught_though_the_model_guessed_otherwise(

@@ -41,7 +41,7 @@ REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO_DIR / "models" / "risk-detector.joblib"
 # Where the trained detector is read from; make writes it to DEFAULT_PATH.
 PATH_VARIABLE = "REFLECT_RISK_DETECTOR"
-FORMAT = 2
+FORMAT = 3
 CONFIG_FILE = "detector.yaml"
 _CONFIG_KEYS = frozenset(
     {
@@ -56,9 +56,11 @@ _CONFIG_KEYS = frozenset(
         "max_char_features",
         "top_features",
         "min_words",
+        "recovery_reading",
     }
 )
 _RUN = re.compile(r"(\w)\1{2,}")
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -81,6 +83,7 @@ class DetectorConfig:
     max_char_features: int
     top_features: int
     min_words: int
+    recovery_reading: float
 
 
 def load_config() -> DetectorConfig:
@@ -90,7 +93,7 @@ def load_config() -> DetectorConfig:
     missing = sorted(_CONFIG_KEYS - set(data))
     if missing:
         raise RuleFileError(f"{CONFIG_FILE}: missing {missing}")
-    for key in ("recall_target", "concern_probability"):
+    for key in ("recall_target", "concern_probability", "recovery_reading"):
         if not 0 < float(data[key]) <= 1:
             raise RuleFileError(f"{CONFIG_FILE}: '{key}' must be above 0 and at most 1")
     for key in ("word_ngrams", "char_ngrams"):
@@ -109,14 +112,19 @@ def load_config() -> DetectorConfig:
         max_char_features=int(data["max_char_features"]),
         top_features=int(data["top_features"]),
         min_words=int(data["min_words"]),
+        recovery_reading=float(data["recovery_reading"]),
     )
 
 
 def model_text(text: str) -> str:
-    """The text the n-grams are taken from: lower case, no accents, stretched letters shortened."""
+    """The text the n-grams are taken from: lower case, no accents, stretched letters shortened,
+    and each sentence once. A sentence pasted over and over says no more than it does once,
+    but its n-grams would crowd out the rest and move the score."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SPACE.sub(" ", _RUN.sub(r"\1\1", text)).strip()
+    text = _SPACE.sub(" ", _RUN.sub(r"\1\1", text)).strip()
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return " ".join(dict.fromkeys(sentences)) if len(sentences) > 1 else text
 
 
 @dataclass(frozen=True)
@@ -218,7 +226,7 @@ class RiskDetector:
         for vocabulary, analyse, idf in self._readers:
             counts = Counter(i for g in analyse(text) if (i := vocabulary.get(g)) is not None)
             found = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            weight = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1)
+            weight = np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1
             weight *= idf[found]
             norm = np.sqrt(np.dot(weight, weight))
             indices.append(found + offset)

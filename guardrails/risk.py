@@ -20,11 +20,12 @@ from typing import Any
 
 from guardrails.context import NO_CONTEXT, STRESSOR_SIGNAL, RiskContext
 from guardrails.detector import DetectorVerdict, RiskDetector, detector_path, load
-from guardrails.engine import Analysis, Finding, RuleEngine
+from guardrails.engine import Analysis, Finding, Modifier, RuleEngine
 from guardrails.language import ENGLISH, language_of
 from guardrails.pipeline import TextPipeline, cached, shared_pipeline
 from guardrails.rulefiles import (
     RULES_DIR,
+    RuleFileError,
     load_modifiers,
     load_phrases,
     load_targets,
@@ -42,6 +43,7 @@ HONOURS = (
     "accident",
     "departure",
     "hyperbole",
+    "house_rule",
 )
 DEFAULT_HONOURS = ("negation", "hypothetical", "history", "other_person")
 CATEGORIES = (
@@ -52,6 +54,8 @@ CATEGORIES = (
     "STOPPED",
     "ONGOING",
     "RECENT",
+    "RETURNED",
+    "MILESTONE",
     "OTHER_PERSON",
     "SELF",
     "RESOLVED",
@@ -64,17 +68,30 @@ CATEGORIES = (
     "DELIBERATE",
     "DEPARTURE",
     "HYPERBOLE",
+    "HOUSE_RULE",
     "QUOTED",
     "EXPLAINED",
 )
 PAST_SIGNAL = "history_of_risk"
+# The taxonomy's category for past risk told as past: the detector's reading of a recovery story.
+RECOVERY_CATEGORY = "recovery_history"
 RETRACTION_SIGNAL = "retraction_after_disclosure"
 LANGUAGES_DIR = RULES_DIR / "languages"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 TENSE_REACH = 4  # words before a match searched for its tense
+MILESTONE_REACH = 3  # words from a milestone to the risk it counts from ("free of binge and purge")
 DATE_REACH = 8  # words after a match told without a tense searched for its date ("ED 2013-16")
-# Words around a match searched for an everyday reason (ACCIDENT, DEPARTURE, HYPERBOLE).
+# Words around a match searched for an everyday reason (ACCIDENT, DEPARTURE, HYPERBOLE,
+# HOUSE_RULE).
 EVERYDAY_REACH = 15
+# Each everyday reason: the honour a rule lists, its cue, and whether "on purpose" or "I mean
+# it" anywhere in the message takes the reason away (a farewell card stays a card).
+_EVERYDAY: tuple[tuple[str, str, bool], ...] = (
+    ("accident", "ACCIDENT", True),
+    ("departure", "DEPARTURE", False),
+    ("hyperbole", "HYPERBOLE", True),
+    ("house_rule", "HOUSE_RULE", True),
+)
 _WORDS = re.compile(r"\w+")
 _THIRD_PERSON_REFLEXIVES = frozenset({"himself", "herself", "themselves", "themself"})
 
@@ -115,9 +132,7 @@ class RiskAssessment:
             return frozenset()
         known = taxonomy().categories
         wanted = {
-            known[c].reply
-            for c in self.categories
-            if c in known and known[c].level == "crisis"
+            known[c].reply for c in self.categories if c in known and known[c].level == "crisis"
         }
         return frozenset(wanted & {"crisis", "safeguarding"}) or frozenset({"crisis"})
 
@@ -152,6 +167,7 @@ class _Hit:
     level: str
     alone: str | None = None
     answering: bool = False
+    told_as_now: bool = False  # present tense, "again", "came back" or a recent time at the match
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,8 @@ def _load() -> _RiskRules:
         )
         openers |= set(words.sets.get("clause_openers", ()))
     _check_signals(engines)
+    if RECOVERY_CATEGORY not in taxonomy().categories:
+        raise RuleFileError(f"taxonomy.yaml: the recovery reading needs '{RECOVERY_CATEGORY}'")
     return _RiskRules(
         tuple(engines),
         frozenset(openers),
@@ -256,7 +274,7 @@ def _denied(finding: Finding, words: tuple[str, ...], openers: frozenset[str]) -
 
 
 # Cues that date or close a story told in the past.
-_CLOSING = frozenset({"HISTORICAL", "STOPPED", "RESOLVED", "CLOSED"})
+_CLOSING = frozenset({"HISTORICAL", "STOPPED", "RESOLVED", "CLOSED", "MILESTONE"})
 
 
 def _narrated(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
@@ -276,7 +294,7 @@ def _narrated(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
     told = "past" if finding.has("PAST") else _tense(finding, analysis.words, tense)
     if told == "past":
         return any(cue.category in _CLOSING for cue in outside)
-    if told == "present" or not tense.present or any(c.category == "RECENT" for c in outside):
+    if told == "present" or not tense.present or _recent(outside, analysis, finding):
         return False
     return any(
         cue.category == "CLOSED"
@@ -286,7 +304,7 @@ def _narrated(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
 
 
 def _tense(finding: Finding, words: tuple[str, ...], tense: Tense) -> str | None:
-    """"past" or "present" by the tense word nearest the start of the match (its first word or
+    """ "past" or "present" by the tense word nearest the start of the match (its first word or
     one of the four before it), or None when there is none."""
     for word in reversed(words[max(0, finding.start - TENSE_REACH) : finding.start + 1]):
         if word in tense.past:
@@ -294,6 +312,51 @@ def _tense(finding: Finding, words: tuple[str, ...], tense: Tense) -> str | None
         if word in tense.present:
             return "present"
     return None
+
+
+def _milestone_of(finding: Finding, analysis: Analysis) -> bool:
+    """The match is what a count of clean time counts from: inside the milestone ("two year
+    self harm free") or its object right after it ("one year free of bingeing and purging",
+    "the anniversary of my suicide attempt"), and nothing says it is back."""
+    if finding.has("ONGOING") or finding.has("RETURNED"):
+        return False
+    return any(
+        cue.category == "MILESTONE"
+        and cue.start <= finding.start
+        and finding.start - cue.end <= MILESTONE_REACH
+        for cue in analysis.cues
+    )
+
+
+def _recent(cues: Iterable[Modifier], analysis: Analysis, finding: Finding) -> bool:
+    """Whether any of `cues` is a recent time that dates the finding's event. A recent time
+    after both a milestone and the match dates the milestone instead: "one year free of
+    purging this week", "six years tomorrow since the overdose ... I used to dread this week".
+    One before the match still dates it: "two years clean, but last night I cut myself"."""
+    first_milestone = min(
+        (c.end for c in analysis.cues if c.category == "MILESTONE"), default=len(analysis.words) + 1
+    )
+    return any(
+        cue.category == "RECENT" and not (cue.start >= max(first_milestone, finding.end))
+        for cue in cues
+    )
+
+
+def _closed_later(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
+    """Returned, then closed again: the match is told as having come back (RETURNED), a
+    CLOSED cue follows it and every return, no recent time is named anywhere, and the match is
+    not told in the present: "the urge to hurt myself came back last spring, but it passed.
+    Nothing since". "It passed, but it came back", "I cut again, the urge is gone now" (an act,
+    ONGOING) and "I want to cut, it came back ... it passed" (present) stay current."""
+    if not finding.has("RETURNED") or finding.has("ONGOING"):
+        return False
+    if _recent(analysis.cues, analysis, finding):
+        return False
+    if _tense(finding, analysis.words, tense) == "present":
+        return False
+    closes = [c.start for c in analysis.cues if c.category == "CLOSED" and c.start >= finding.end]
+    returns = [c.start for c in analysis.cues if c.category in ("ONGOING", "RETURNED")]
+    return bool(closes) and max(closes) > max(returns)
 
 
 def _cue_near(finding: Finding, analysis: Analysis, category: str) -> bool:
@@ -307,9 +370,7 @@ def _cue_near(finding: Finding, analysis: Analysis, category: str) -> bool:
     )
 
 
-def _outcome(
-    finding: Finding, analysis: Analysis, rules: _RiskRules, tense: Tense
-) -> str | None:
+def _outcome(finding: Finding, analysis: Analysis, rules: _RiskRules, tense: Tense) -> str | None:
     """The level one finding contributes once its context is taken into account; `tense` is
     the rule language's tense words (empty for the other languages, which rely on their cues)."""
     honours = finding.rule.honours
@@ -335,32 +396,34 @@ def _outcome(
         return None  # whose body it is: "burning himself with a lighter", "to hurt herself"
     if "other_person" in honours and (
         finding.nearest(("OTHER_PERSON", "SELF")) == "OTHER_PERSON"
-        or (
-            finding.end < len(analysis.words)
-            and analysis.words[finding.end] in rules.others_after
-        )
+        or (finding.end < len(analysis.words) and analysis.words[finding.end] in rules.others_after)
     ):
         return None
     meant = any(cue.category == "DELIBERATE" for cue in analysis.cues)
-    if "accident" in honours and _cue_near(finding, analysis, "ACCIDENT") and not meant:
-        return None
-    if "departure" in honours and _cue_near(finding, analysis, "DEPARTURE"):
-        return None
-    if "hyperbole" in honours and _cue_near(finding, analysis, "HYPERBOLE") and not meant:
+    if any(
+        honour in honours and _cue_near(finding, analysis, cue) and not (meant and undone)
+        for honour, cue, undone in _EVERYDAY
+    ):
         return None
     dated = (
         any(cue.category == "HISTORICAL" for cue in analysis.cues)
         and finding.rule.past_reach == "message"
     )
-    past = finding.has("STOPPED") or (
-        (finding.has("HISTORICAL") or dated or _narrated(finding, analysis, tense))
-        and not finding.has("ONGOING")
-        and not finding.has("RECENT")
+    past = (
+        finding.has("STOPPED")
+        or _milestone_of(finding, analysis)
+        or _closed_later(finding, analysis, tense)
+        or (
+            (finding.has("HISTORICAL") or dated or _narrated(finding, analysis, tense))
+            and not finding.has("ONGOING")
+            and not finding.has("RETURNED")
+            and not _recent(finding.modifiers, analysis, finding)
+        )
     )
     if "history" in honours and past:
         if finding.rule.level not in ("crisis", "concern"):
             return None  # a stressor long past is no stressor now
-        resolved = any(cue.category in ("RESOLVED", "CLOSED") for cue in analysis.cues)
+        resolved = any(cue.category in ("RESOLVED", "CLOSED", "MILESTONE") for cue in analysis.cues)
         return None if resolved or finding.rule.if_past == "none" else "concern"
     return finding.rule.level
 
@@ -383,15 +446,45 @@ def _hits(
         ):
             continue
         if level == finding.rule.level:
-            yield _Hit(finding.rule.signal, level, finding.rule.alone, bool(finding.rule.answering))
+            yield _Hit(
+                finding.rule.signal,
+                level,
+                finding.rule.alone,
+                bool(finding.rule.answering),
+                _told_as_now(finding, analysis, tense),
+            )
         else:
             yield _Hit(PAST_SIGNAL, level)
         if level == "crisis" and any(start >= finding.end for start in retractions):
             yield _Hit(RETRACTION_SIGNAL, "annotation")
 
 
-def _resolve(hits: list[_Hit], context: RiskContext) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Signal -> level, after `alone:` rules are weighed against distress here or just before."""
+def _told_as_now(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
+    """Whether the message tells this match as happening now: in the present tense (a tense
+    word before it, or right after it: "the urge to self-harm is unbearable today"), "today",
+    or "still", "again", "came back" or a recent time linked to it or inside it."""
+    if _tense(finding, analysis.words, tense) == "present":
+        return True
+    after = analysis.words[finding.end : finding.end + TENSE_REACH]
+    if any(word in tense.present or word == "today" for word in after):
+        return True
+    if finding.has("ONGOING") or finding.has("RETURNED"):
+        return True
+    inside = [
+        c
+        for c in analysis.cues
+        if c.category in ("ONGOING", "RETURNED", "RECENT")
+        and c.start < finding.end
+        and finding.start < c.end
+    ]
+    return bool(inside) or _recent(finding.modifiers, analysis, finding)
+
+
+def _resolve(
+    hits: list[_Hit], context: RiskContext
+) -> tuple[dict[str, str], tuple[str, ...], bool]:
+    """Signal -> level, after `alone:` rules are weighed against distress here or just before;
+    the context used; and whether any crisis is told as happening now."""
     distress_here = any(
         (hit.alone is None and hit.level in ("concern", "crisis")) or hit.signal == STRESSOR_SIGNAL
         for hit in hits
@@ -399,6 +492,7 @@ def _resolve(hits: list[_Hit], context: RiskContext) -> tuple[dict[str, str], tu
     distress_before = context.recent_distress()
     used: list[str] = []
     found: dict[str, str] = {}
+    now = False
     for hit in hits:
         level = hit.level
         if hit.answering:
@@ -414,13 +508,15 @@ def _resolve(hits: list[_Hit], context: RiskContext) -> tuple[dict[str, str], tu
             current = found.get(hit.signal)
             if current is None or _RANK.get(level, -1) > _RANK.get(current, -1):
                 found[hit.signal] = level
-    return found, tuple(dict.fromkeys(used))
+        now = now or (level == "crisis" and hit.told_as_now)
+    return found, tuple(dict.fromkeys(used)), now
 
 
 def _rules_verdict(
     text: str, context: RiskContext, language: str = ENGLISH
-) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The rules' signals and the context they used. A message surely written in one of the
+) -> tuple[dict[str, str], tuple[str, ...], bool]:
+    """The rules' signals, the context they used, and whether a crisis among them is told as
+    happening now (see _told_as_now). A message surely written in one of the
     other languages is read by that language's rules only: the English rules would take its
     loanwords ("anorexia", "suicidio") without the dates and denials around them."""
     rules = risk_rules()
@@ -472,7 +568,7 @@ def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment
     if not text.strip():
         return RiskAssessment("none", ())
     language = language_of(text)
-    found, used = _rules_verdict(text, context, language)
+    found, used, told_as_now = _rules_verdict(text, context, language)
     rules_level = max(
         (lvl for lvl in found.values() if lvl in _RANK), key=_RANK.__getitem__, default="none"
     )
@@ -481,8 +577,20 @@ def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment
     if len(_WORDS.findall(text)) < trained_detector().config.min_words:
         modelled = "none"  # too short to judge; kept in the detail, not in the level
         used = (*used, "too_short_for_model")
-    # Either detector can raise the level; neither lowers the other's.
+    # Either detector can raise the level; neither lowers the other's, except in the recovery
+    # reading (rules/detector.yaml): a rules-only crisis that nothing tells as happening now,
+    # in a message the detector is sure is a recovery story, is a concern.
     level: Level = max((rules_level, modelled), key=_RANK.__getitem__)  # type: ignore[assignment]
+    if (
+        level == "crisis"
+        and modelled != "crisis"
+        and not told_as_now
+        and "too_short_for_model" not in used
+        and verdict.category == RECOVERY_CATEGORY
+        and verdict.category_score >= trained_detector().config.recovery_reading
+    ):
+        level = "concern"
+        used = (*used, "recovery_reading")
     order = sorted(found, key=lambda s: -_RANK.get(found[s], -1))
     return RiskAssessment(
         level=level,

@@ -12,6 +12,7 @@ import dataclasses
 import pytest
 
 from guardrails import RiskAssessment, assess_risk
+from guardrails.context import PriorMessage, RiskContext
 
 
 def level(text: str) -> str:
@@ -253,3 +254,104 @@ def test_result_is_frozen_and_rejects_non_text() -> None:
         result.level = "crisis"  # type: ignore[misc]
     with pytest.raises(TypeError):
         assess_risk(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # clean time counted from the risk, with the milestone's date after it
+        "One year free of bingeing and purging this week. My wife made a cake.",
+        "two year self harm free as of today!! got a small tattoo to mark it",
+        "Thirty years clear of self-harm this spring.",
+        "Six years tomorrow since the overdose. I used to dread this week.",
+        # a risk that came back once, then closed again
+        "the urge to hurt myself came back last spring when nan died but it passed. nothing since",
+        # clean time in the other languages
+        "hoy cumplo un año sin cortarme, mi psicóloga me regaló una pulsera",
+        "heute 1 jahr ohne ritzen, überleg mir ein kleines tattoo als belohnung",
+        "dzis mija rok bez ciecia sie",
+    ],
+)
+def test_milestones_and_closed_returns_are_not_crisis(text: str) -> None:
+    assert rules_level(text) != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 years clean but last night I cut myself",
+        "relapsed last night after 4 months clean",
+        "one year free of self harm but I want to cut again tonight",
+        "the urges to cut came back",
+        "the urge to cut came back last night",
+        "I cut myself again. The urge is gone now.",
+        "wczoraj znowu sie pocielam",
+        "i still cut when it gets bad",
+        "I'm worried I have an eating disorder, I make myself sick after meals",
+    ],
+)
+def test_recent_acts_and_returns_beside_a_milestone_stay_crisis(text: str) -> None:
+    assert rules_level(text) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mom took my phone for the night cuz i was on it til 3am lol fair tbh",
+        "My mum took my phone at 10pm because of the screen curfew during exams.",
+        "finally nailed the death drop in rehearsal 💀",
+        "my bestie has started cutting again and i dunno what to say to her. any tips?",
+        "buddy in my platoon been cutting i think. how do i bring it up",
+        "burnt myself on the curling tongs again, how do i cover the mark for tonight",
+        "On the news they talk about the young man who overdosed in Salford, very sad.",
+        "Estoy escribiendo la carta de despedida para Pilar, que se jubila el viernes.",
+        "my friend showed me cuts on her arm at lunch. how do i help her",
+        "my roommate barely eats and she's getting thin. I'm worried it's an eating disorder.",
+        "Coworker keeps joking about wanting to get hit by a bus. Like daily.",
+    ],
+)
+def test_house_rules_friends_news_and_everyday_burns_are_not_crisis(text: str) -> None:
+    assert rules_level(text) != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband took my phone and my bank card",
+        "hid my lunch in my backpack again and dumped it at the bus stop. mom has no clue",
+        "They washed out my stomach. My wife is very angry with me.",
+        "pasó algo a lo que no dije que sí, me siento sucia",
+        "se va a arrepentir, ya sé dónde vive y mi primo tiene una pistola",
+        "Ich seh mich manchmal in nem Sarg liegen und alle weinen.",
+        "bghit n9tel rassi wllah",
+    ],
+)
+def test_control_hidden_food_veiled_attempts_and_other_languages_are_found(text: str) -> None:
+    assert rules_level(text) == "crisis"
+
+
+def test_a_question_about_stations_without_barriers_after_a_stressor_is_crisis() -> None:
+    question = "which subway stations dont have the barrier doors yet"
+    earlier = assess_risk("got jumped again after school")
+    context = RiskContext(
+        recent=(PriorMessage("got jumped again after school", earlier.level, earlier.signals),)
+    )
+    assert assess_risk(question).rules_level == "concern"
+    assert assess_risk(question, context).rules_level == "crisis"
+
+
+def test_the_recovery_reading_makes_a_rules_only_crisis_in_a_recovery_story_a_concern() -> None:
+    story = (
+        "Self harm from fifteen to nineteen, cutting mostly. My therapist and art school helped. "
+        "It is a long way behind me."
+    )
+    result = assess_risk(story)
+    assert result.rules_level == "crisis", "the rules keep their own verdict in the detail"
+    assert result.detector is not None and result.detector.category == "recovery_history"
+    assert (result.level, "recovery_reading" in result.context_used) == ("concern", True)
+
+
+def test_the_recovery_reading_never_lowers_a_risk_told_as_happening_now() -> None:
+    result = assess_risk("The urge to self harm is unbearable today.")
+    assert result.detector is not None and result.detector.category == "recovery_history"
+    assert result.level == "crisis" and "recovery_reading" not in result.context_used

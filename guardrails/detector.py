@@ -36,6 +36,7 @@ from sklearn.linear_model import LogisticRegression
 
 from guardrails.rulefiles import RuleFileError, read_rule_file, reject_unknown
 from guardrails.taxonomy import Level, taxonomy
+from guardrails.text import distinct_sentences
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO_DIR / "models" / "risk-detector.joblib"
@@ -60,7 +61,6 @@ _CONFIG_KEYS = frozenset(
     }
 )
 _RUN = re.compile(r"(\w)\1{2,}")
-_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -122,9 +122,7 @@ def model_text(text: str) -> str:
     but its n-grams would crowd out the rest and move the score."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _SPACE.sub(" ", _RUN.sub(r"\1\1", text)).strip()
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-    return " ".join(dict.fromkeys(sentences)) if len(sentences) > 1 else text
+    return distinct_sentences(_SPACE.sub(" ", _RUN.sub(r"\1\1", text)).strip())
 
 
 @dataclass(frozen=True)

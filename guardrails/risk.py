@@ -32,7 +32,7 @@ from guardrails.rulefiles import (
     load_vocabulary,
 )
 from guardrails.taxonomy import LEVELS, Level, taxonomy
-from guardrails.text import chunks, normalise
+from guardrails.text import chunks, distinct_sentences, normalise
 
 HONOURS = (
     "negation",
@@ -533,9 +533,10 @@ def _rules_verdict(
 
 
 def _detector_verdict(text: str) -> DetectorVerdict:
-    """The detector on each chunk of a long message; the chunk with the highest crisis score."""
+    """The detector on each chunk of a long message, each sentence read once; the chunk with
+    the highest crisis score."""
     model = trained_detector()
-    verdicts = [model.verdict(piece) for piece in chunks(text)]
+    verdicts = [model.verdict(piece) for piece in chunks(distinct_sentences(text))]
     return max(verdicts, key=lambda v: (_RANK[v.level], v.crisis_score))
 
 

@@ -14,6 +14,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029
 _SPACES = re.compile(r"[ \t]{2,}")
 _BRACKETS = re.compile(r"([()\[\]{}\\])")
 _SYMBOL_RUN = re.compile(r"([^\w\s]{3})[^\w\s]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
 
 
 def normalise(text: str) -> str:
@@ -22,6 +23,13 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _SYMBOL_RUN.sub(r"\1", _CONTROL.sub(" ", text))  # long symbol runs are slow to tokenise
     return _SPACES.sub(" ", _BRACKETS.sub(r" \1 ", text))
+
+
+def distinct_sentences(text: str) -> str:
+    """The text with each sentence kept once, in order ("a. b. a." gives "a. b."): a sentence
+    pasted over and over says no more than it does once."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return " ".join(dict.fromkeys(sentences)) if len(sentences) > 1 else text
 
 
 def chunks(text: str, size: int = CHUNK_CHARS, overlap: int = CHUNK_OVERLAP) -> Iterator[str]:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from guardrails.rounds import load_rounds
+
 REFLECT = str(Path(sys.executable).parent / "reflect")
 
 
@@ -76,3 +78,9 @@ def test_eval_prints_the_figures_as_json() -> None:
     figures = {check["figure"]: check for check in report["checks"]}
     assert figures["own_risk.crisis.recall"]["value"] == 1.0
     assert "shared_self_harm.crisis.recall" in figures
+    cost = report["cost"]
+    # Timed on the latest round the writers wrote, every message of it; speed itself is make
+    # bench's to judge, not a test's.
+    latest = [r for r in load_rounds() if r.writers > 0][-1]
+    assert (cost["client_round"], cost["client_messages"]) == (latest.name, len(latest.examples()))
+    assert figures["cost.client_messages_p95_ms"]["value"] == cost["client_messages_p95_ms"] > 0

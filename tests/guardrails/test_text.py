@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guardrails.text import chunks, normalise
+from guardrails.text import chunks, distinct_sentences, normalise
 
 
 def test_chunks_cover_every_character_with_overlap() -> None:
@@ -27,3 +27,8 @@ def test_normalise_makes_odd_text_safe() -> None:
     assert normalise("\ud800") == "?"
     assert normalise("!!!!!!!!!!") == "!!!"
     assert normalise("\uff46\uff55\uff4c\uff4c width") == "full width"
+
+
+def test_distinct_sentences_keeps_each_sentence_once_in_order() -> None:
+    assert distinct_sentences("I'm ok. Tea now. I'm ok. Bed.") == "I'm ok. Tea now. Bed."
+    assert distinct_sentences("just one line") == "just one line"

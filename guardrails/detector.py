@@ -58,6 +58,7 @@ _CONFIG_KEYS = frozenset(
         "top_features",
         "min_words",
         "recovery_reading",
+        "recovery_reading_signals",
     }
 )
 _RUN = re.compile(r"(\w)\1{2,}")
@@ -84,6 +85,7 @@ class DetectorConfig:
     top_features: int
     min_words: int
     recovery_reading: float
+    recovery_reading_signals: tuple[str, ...]
 
 
 def load_config() -> DetectorConfig:
@@ -113,6 +115,7 @@ def load_config() -> DetectorConfig:
         top_features=int(data["top_features"]),
         min_words=int(data["min_words"]),
         recovery_reading=float(data["recovery_reading"]),
+        recovery_reading_signals=tuple(str(s) for s in data["recovery_reading_signals"]),
     )
 
 

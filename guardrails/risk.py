@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.context import NO_CONTEXT, STRESSOR_SIGNAL, RiskContext
-from guardrails.detector import DetectorVerdict, RiskDetector, detector_path, load
+from guardrails.detector import DetectorVerdict, RiskDetector, detector_path, load, load_config
 from guardrails.engine import Analysis, Finding, Modifier, RuleEngine
 from guardrails.language import ENGLISH, language_of
 from guardrails.pipeline import TextPipeline, cached, shared_pipeline
@@ -80,6 +80,11 @@ LANGUAGES_DIR = RULES_DIR / "languages"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 TENSE_REACH = 4  # words before a match searched for its tense
 MILESTONE_REACH = 3  # words from a milestone to the risk it counts from ("free of binge and purge")
+# Words that start a new clause between a milestone and a risk: "two years clean until I cut".
+_CLAUSE_TURNS = frozenset(
+    {"until", "till", "til", "but", "then", "when", "after", "before", "because", "since"}
+    | {"yet", "though", "however", ",", ".", ";", "!", "?", "-"}
+)
 DATE_REACH = 8  # words after a match told without a tense searched for its date ("ED 2013-16")
 # Words around a match searched for an everyday reason (ACCIDENT, DEPARTURE, HYPERBOLE,
 # HOUSE_RULE).
@@ -94,6 +99,7 @@ _EVERYDAY: tuple[tuple[str, str, bool], ...] = (
 )
 _WORDS = re.compile(r"\w+")
 _THIRD_PERSON_REFLEXIVES = frozenset({"himself", "herself", "themselves", "themself"})
+_CLIENT_WORDS = frozenset({"me", "myself"})
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,13 @@ class _RiskRules:
     others_after: frozenset[str] = frozenset()
     # The languages with rules of their own (rules/languages/<code>.yaml).
     languages: frozenset[str] = frozenset()
+    # Who and what a house rule is about: a parent or carer taking a screen.
+    house_rule_actors: frozenset[str] = frozenset()
+    house_rule_things: frozenset[str] = frozenset()
+    # Words before a match that turn a recovery story into a relapse ("then", "but", "until").
+    relapse_turns: frozenset[str] = frozenset()
+    # The signals the recovery reading may lower (rules/detector.yaml).
+    recovery_reading_signals: frozenset[str] = frozenset()
 
 
 def _language_files() -> list[str]:
@@ -230,6 +243,10 @@ def _load() -> _RiskRules:
     _check_signals(engines)
     if RECOVERY_CATEGORY not in taxonomy().categories:
         raise RuleFileError(f"taxonomy.yaml: the recovery reading needs '{RECOVERY_CATEGORY}'")
+    reading_signals = load_config().recovery_reading_signals
+    known = {rule.signal for engine in engines for rule in engine.rules}
+    if unknown := sorted(set(reading_signals) - known):
+        raise RuleFileError(f"detector.yaml: recovery_reading_signals names no rule: {unknown}")
     return _RiskRules(
         tuple(engines),
         frozenset(openers),
@@ -238,6 +255,10 @@ def _load() -> _RiskRules:
         ),
         frozenset(vocabulary.sets["others_after"]),
         frozenset(Path(f).stem for f in files),
+        frozenset(vocabulary.sets["house_rule_actors"]),
+        frozenset(vocabulary.sets["house_rule_things"]),
+        frozenset(vocabulary.sets["relapse_turns"]),
+        frozenset(reading_signals),
     )
 
 
@@ -293,8 +314,13 @@ def _narrated(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
     outside = [c for c in analysis.cues if c.end <= finding.start or c.start >= finding.end]
     told = "past" if finding.has("PAST") else _tense(finding, analysis.words, tense)
     if told == "past":
-        return any(cue.category in _CLOSING for cue in outside)
-    if told == "present" or not tense.present or _recent(outside, analysis, finding):
+        # A date anywhere; an ending only after the match, in the order the story is told:
+        # "I've been in recovery a long time ... after the breakup I took my pills" is a relapse.
+        return any(
+            cue.category == "HISTORICAL" or (cue.category in _CLOSING and cue.start >= finding.end)
+            for cue in outside
+        )
+    if told == "present" or not tense.present or _recent(outside):
         return False
     return any(
         cue.category == "CLOSED"
@@ -324,22 +350,14 @@ def _milestone_of(finding: Finding, analysis: Analysis) -> bool:
         cue.category == "MILESTONE"
         and cue.start <= finding.start
         and finding.start - cue.end <= MILESTONE_REACH
+        and not any(word in _CLAUSE_TURNS for word in analysis.words[cue.end : finding.start])
         for cue in analysis.cues
     )
 
 
-def _recent(cues: Iterable[Modifier], analysis: Analysis, finding: Finding) -> bool:
-    """Whether any of `cues` is a recent time that dates the finding's event. A recent time
-    after both a milestone and the match dates the milestone instead: "one year free of
-    purging this week", "six years tomorrow since the overdose ... I used to dread this week".
-    One before the match still dates it: "two years clean, but last night I cut myself"."""
-    first_milestone = min(
-        (c.end for c in analysis.cues if c.category == "MILESTONE"), default=len(analysis.words) + 1
-    )
-    return any(
-        cue.category == "RECENT" and not (cue.start >= max(first_milestone, finding.end))
-        for cue in cues
-    )
+def _recent(cues: Iterable[Modifier]) -> bool:
+    """Whether any of `cues` is a recent time ("last night", "on Sunday")."""
+    return any(cue.category == "RECENT" for cue in cues)
 
 
 def _closed_later(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
@@ -350,13 +368,20 @@ def _closed_later(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
     ONGOING) and "I want to cut, it came back ... it passed" (present) stay current."""
     if not finding.has("RETURNED") or finding.has("ONGOING"):
         return False
-    if _recent(analysis.cues, analysis, finding):
+    if _recent(analysis.cues):
         return False
     if _tense(finding, analysis.words, tense) == "present":
         return False
     closes = [c.start for c in analysis.cues if c.category == "CLOSED" and c.start >= finding.end]
     returns = [c.start for c in analysis.cues if c.category in ("ONGOING", "RETURNED")]
     return bool(closes) and max(closes) > max(returns)
+
+
+def _parent_takes_a_screen(finding: Finding, analysis: Analysis, rules: _RiskRules) -> bool:
+    """Whether the match is a parent or carer taking a screen (house_rule_actors and
+    house_rule_things in vocabulary.yaml): the only case a house rule can explain."""
+    words = set(analysis.words[finding.start : finding.end])
+    return bool(words & rules.house_rule_actors) and bool(words & rules.house_rule_things)
 
 
 def _cue_near(finding: Finding, analysis: Analysis, category: str) -> bool:
@@ -394,14 +419,27 @@ def _outcome(finding: Finding, analysis: Analysis, rules: _RiskRules, tense: Ten
     ends = analysis.words[max(finding.start, finding.end - 1) : finding.end + 1]
     if any(word in _THIRD_PERSON_REFLEXIVES for word in ends):
         return None  # whose body it is: "burning himself with a lighter", "to hurt herself"
-    if "other_person" in honours and (
-        finding.nearest(("OTHER_PERSON", "SELF")) == "OTHER_PERSON"
-        or (finding.end < len(analysis.words) and analysis.words[finding.end] in rules.others_after)
+    told_of_client = any(
+        word in _CLIENT_WORDS for word in analysis.words[finding.start : finding.end + 1]
+    )  # "the guy from my gym raped me": someone else acts, the client is the one it is done to
+    if (
+        "other_person" in honours
+        and not told_of_client
+        and (
+            finding.nearest(("OTHER_PERSON", "SELF")) == "OTHER_PERSON"
+            or (
+                finding.end < len(analysis.words)
+                and analysis.words[finding.end] in rules.others_after
+            )
+        )
     ):
         return None
     meant = any(cue.category == "DELIBERATE" for cue in analysis.cues)
     if any(
-        honour in honours and _cue_near(finding, analysis, cue) and not (meant and undone)
+        honour in honours
+        and _cue_near(finding, analysis, cue)
+        and not (meant and undone)
+        and (honour != "house_rule" or _parent_takes_a_screen(finding, analysis, rules))
         for honour, cue, undone in _EVERYDAY
     ):
         return None
@@ -417,7 +455,7 @@ def _outcome(finding: Finding, analysis: Analysis, rules: _RiskRules, tense: Ten
             (finding.has("HISTORICAL") or dated or _narrated(finding, analysis, tense))
             and not finding.has("ONGOING")
             and not finding.has("RETURNED")
-            and not _recent(finding.modifiers, analysis, finding)
+            and not _recent(finding.modifiers)
         )
     )
     if "history" in honours and past:
@@ -451,7 +489,7 @@ def _hits(
                 level,
                 finding.rule.alone,
                 bool(finding.rule.answering),
-                _told_as_now(finding, analysis, tense),
+                _told_as_now(finding, analysis, rules, tense),
             )
         else:
             yield _Hit(PAST_SIGNAL, level)
@@ -459,10 +497,27 @@ def _hits(
             yield _Hit(RETRACTION_SIGNAL, "annotation")
 
 
-def _told_as_now(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
-    """Whether the message tells this match as happening now: in the present tense (a tense
-    word before it, or right after it: "the urge to self-harm is unbearable today"), "today",
-    or "still", "again", "came back" or a recent time linked to it or inside it."""
+def _told_as_now(finding: Finding, analysis: Analysis, rules: _RiskRules, tense: Tense) -> bool:
+    """Whether the recovery reading must leave this match a crisis: it is not of a kind the
+    reading may lower (recovery_reading_signals: never an act, an attempt, a plan or abuse),
+    its language has no tense words to tell the past by, a turn comes before it ("then",
+    "but", "until": a relapse told after a recovery story), or the message tells it as
+    happening now: in the present tense (a tense word before it, or right after it: "the urge
+    to self-harm is unbearable today"), "today", or "still", "again", "came back" or a recent
+    time linked to it or inside it."""
+    if finding.rule.signal not in rules.recovery_reading_signals or not tense.present:
+        return True
+    if any(word in rules.relapse_turns for word in analysis.words[: finding.start]):
+        return True
+    if any(  # an act or plan found anywhere, even one read as past: "... I bought a rope"
+        f.rule.level == "crisis" and f.rule.signal not in rules.recovery_reading_signals
+        for f in analysis.findings
+    ):
+        return True
+    subject = analysis.words[finding.start - 1] if finding.start else ""
+    verb = analysis.words[finding.start]
+    if subject == "i" and verb not in tense.past and not verb.endswith("ed"):
+        return True  # "I weigh myself five times a day": first person, present
     if _tense(finding, analysis.words, tense) == "present":
         return True
     after = analysis.words[finding.end : finding.end + TENSE_REACH]
@@ -477,7 +532,7 @@ def _told_as_now(finding: Finding, analysis: Analysis, tense: Tense) -> bool:
         and c.start < finding.end
         and finding.start < c.end
     ]
-    return bool(inside) or _recent(finding.modifiers, analysis, finding)
+    return bool(inside) or _recent(finding.modifiers)
 
 
 def _resolve(

@@ -355,3 +355,36 @@ def test_the_recovery_reading_never_lowers_a_risk_told_as_happening_now() -> Non
     result = assess_risk("The urge to self harm is unbearable today.")
     assert result.detector is not None and result.detector.category == "recovery_history"
     assert result.level == "crisis" and "recovery_reading" not in result.context_used
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a relapse told after a recovery story (a fresh reviewer's cases)
+        "I was doing so well in my recovery and my therapist was proud. Then I cut my wrists.",
+        "I was doing so well in my recovery and my therapist was proud. Then he raped me.",
+        "I'm proud of my recovery over the years. After the bills came I bought a rope and "
+        "found a spot in the woods.",
+        "After years of recovery from anorexia, I stopped eating after the holidays and I weigh "
+        "myself five times a day.",
+        "I've been in recovery a long time. After the breakup I took a handful of my pills and "
+        "ended up in A&E.",
+        "I have been in recovery for years. My stepdad raped me after the party.",
+        "After years of recovery from an abusive marriage, my new boyfriend hit me and took my "
+        "car keys.",
+        "Dois anos sem me cortar, minha terapeuta tem orgulho de mim. Mas eu quero me matar.",
+        # a milestone, then a relapse
+        "Two years self harm free until I cut my wrists yesterday.",
+        "I was 2 years self harm free but last month I burned myself with a lighter",
+        "Suicidal thoughts came back when I lost my job. It passed for a day. I wrote my note.",
+        # the abuser named by a role, control told as fair
+        "The guy from my gym raped me.",
+        "My husband took my phone after I was on it all night, he does that, fair tbh.",
+        "My fiance took my passport and my phone. We agreed it's safer with him.",
+        # the client's own last day, days without eating
+        "Hoy es mi último día, ya me despedí de todos y regalé mis cosas.",
+        "Ça fait trois jours sans manger et je me fais vomir.",
+    ],
+)
+def test_risk_told_after_recovery_milestones_or_excuses_stays_crisis(text: str) -> None:
+    assert level(text) == "crisis"

@@ -42,7 +42,7 @@ REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO_DIR / "models" / "risk-detector.joblib"
 # Where the trained detector is read from; make writes it to DEFAULT_PATH.
 PATH_VARIABLE = "REFLECT_RISK_DETECTOR"
-FORMAT = 3
+FORMAT = 4
 CONFIG_FILE = "detector.yaml"
 _CONFIG_KEYS = frozenset(
     {
@@ -57,8 +57,6 @@ _CONFIG_KEYS = frozenset(
         "max_char_features",
         "top_features",
         "min_words",
-        "recovery_reading",
-        "recovery_reading_signals",
     }
 )
 _RUN = re.compile(r"(\w)\1{2,}")
@@ -84,8 +82,6 @@ class DetectorConfig:
     max_char_features: int
     top_features: int
     min_words: int
-    recovery_reading: float
-    recovery_reading_signals: tuple[str, ...]
 
 
 def load_config() -> DetectorConfig:
@@ -95,7 +91,7 @@ def load_config() -> DetectorConfig:
     missing = sorted(_CONFIG_KEYS - set(data))
     if missing:
         raise RuleFileError(f"{CONFIG_FILE}: missing {missing}")
-    for key in ("recall_target", "concern_probability", "recovery_reading"):
+    for key in ("recall_target", "concern_probability"):
         if not 0 < float(data[key]) <= 1:
             raise RuleFileError(f"{CONFIG_FILE}: '{key}' must be above 0 and at most 1")
     for key in ("word_ngrams", "char_ngrams"):
@@ -114,8 +110,6 @@ def load_config() -> DetectorConfig:
         max_char_features=int(data["max_char_features"]),
         top_features=int(data["top_features"]),
         min_words=int(data["min_words"]),
-        recovery_reading=float(data["recovery_reading"]),
-        recovery_reading_signals=tuple(str(s) for s in data["recovery_reading_signals"]),
     )
 
 

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from guardrails.context import NO_CONTEXT, STRESSOR_SIGNAL, RiskContext
-from guardrails.detector import DetectorVerdict, RiskDetector, detector_path, load, load_config
+from guardrails.detector import DetectorVerdict, RiskDetector, detector_path, load
 from guardrails.engine import Analysis, Finding, Modifier, RuleEngine
 from guardrails.language import ENGLISH, language_of
 from guardrails.pipeline import TextPipeline, cached, shared_pipeline
 from guardrails.rulefiles import (
     RULES_DIR,
-    RuleFileError,
     load_modifiers,
     load_phrases,
     load_targets,
@@ -73,8 +72,6 @@ CATEGORIES = (
     "EXPLAINED",
 )
 PAST_SIGNAL = "history_of_risk"
-# The taxonomy's category for past risk told as past: the detector's reading of a recovery story.
-RECOVERY_CATEGORY = "recovery_history"
 RETRACTION_SIGNAL = "retraction_after_disclosure"
 LANGUAGES_DIR = RULES_DIR / "languages"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -173,7 +170,6 @@ class _Hit:
     level: str
     alone: str | None = None
     answering: bool = False
-    told_as_now: bool = False  # present tense, "again", "came back" or a recent time at the match
 
 
 @dataclass(frozen=True)
@@ -201,10 +197,6 @@ class _RiskRules:
     # Who and what a house rule is about: a parent or carer taking a screen.
     house_rule_actors: frozenset[str] = frozenset()
     house_rule_things: frozenset[str] = frozenset()
-    # Words before a match that turn a recovery story into a relapse ("then", "but", "until").
-    relapse_turns: frozenset[str] = frozenset()
-    # The signals the recovery reading may lower (rules/detector.yaml).
-    recovery_reading_signals: frozenset[str] = frozenset()
 
 
 def _language_files() -> list[str]:
@@ -241,12 +233,6 @@ def _load() -> _RiskRules:
         )
         openers |= set(words.sets.get("clause_openers", ()))
     _check_signals(engines)
-    if RECOVERY_CATEGORY not in taxonomy().categories:
-        raise RuleFileError(f"taxonomy.yaml: the recovery reading needs '{RECOVERY_CATEGORY}'")
-    reading_signals = load_config().recovery_reading_signals
-    known = {rule.signal for engine in engines for rule in engine.rules}
-    if unknown := sorted(set(reading_signals) - known):
-        raise RuleFileError(f"detector.yaml: recovery_reading_signals names no rule: {unknown}")
     return _RiskRules(
         tuple(engines),
         frozenset(openers),
@@ -257,8 +243,6 @@ def _load() -> _RiskRules:
         frozenset(Path(f).stem for f in files),
         frozenset(vocabulary.sets["house_rule_actors"]),
         frozenset(vocabulary.sets["house_rule_things"]),
-        frozenset(vocabulary.sets["relapse_turns"]),
-        frozenset(reading_signals),
     )
 
 
@@ -484,62 +468,15 @@ def _hits(
         ):
             continue
         if level == finding.rule.level:
-            yield _Hit(
-                finding.rule.signal,
-                level,
-                finding.rule.alone,
-                bool(finding.rule.answering),
-                _told_as_now(finding, analysis, rules, tense),
-            )
+            yield _Hit(finding.rule.signal, level, finding.rule.alone, bool(finding.rule.answering))
         else:
             yield _Hit(PAST_SIGNAL, level)
         if level == "crisis" and any(start >= finding.end for start in retractions):
             yield _Hit(RETRACTION_SIGNAL, "annotation")
 
 
-def _told_as_now(finding: Finding, analysis: Analysis, rules: _RiskRules, tense: Tense) -> bool:
-    """Whether the recovery reading must leave this match a crisis: it is not of a kind the
-    reading may lower (recovery_reading_signals: never an act, an attempt, a plan or abuse),
-    its language has no tense words to tell the past by, a turn comes before it ("then",
-    "but", "until": a relapse told after a recovery story), or the message tells it as
-    happening now: in the present tense (a tense word before it, or right after it: "the urge
-    to self-harm is unbearable today"), "today", or "still", "again", "came back" or a recent
-    time linked to it or inside it."""
-    if finding.rule.signal not in rules.recovery_reading_signals or not tense.present:
-        return True
-    if any(word in rules.relapse_turns for word in analysis.words[: finding.start]):
-        return True
-    if any(  # an act or plan found anywhere, even one read as past: "... I bought a rope"
-        f.rule.level == "crisis" and f.rule.signal not in rules.recovery_reading_signals
-        for f in analysis.findings
-    ):
-        return True
-    subject = analysis.words[finding.start - 1] if finding.start else ""
-    verb = analysis.words[finding.start]
-    if subject == "i" and verb not in tense.past and not verb.endswith("ed"):
-        return True  # "I weigh myself five times a day": first person, present
-    if _tense(finding, analysis.words, tense) == "present":
-        return True
-    after = analysis.words[finding.end : finding.end + TENSE_REACH]
-    if any(word in tense.present or word == "today" for word in after):
-        return True
-    if finding.has("ONGOING") or finding.has("RETURNED"):
-        return True
-    inside = [
-        c
-        for c in analysis.cues
-        if c.category in ("ONGOING", "RETURNED", "RECENT")
-        and c.start < finding.end
-        and finding.start < c.end
-    ]
-    return bool(inside) or _recent(finding.modifiers)
-
-
-def _resolve(
-    hits: list[_Hit], context: RiskContext
-) -> tuple[dict[str, str], tuple[str, ...], bool]:
-    """Signal -> level, after `alone:` rules are weighed against distress here or just before;
-    the context used; and whether any crisis is told as happening now."""
+def _resolve(hits: list[_Hit], context: RiskContext) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Signal -> level, after `alone:` rules are weighed against distress here or just before."""
     distress_here = any(
         (hit.alone is None and hit.level in ("concern", "crisis")) or hit.signal == STRESSOR_SIGNAL
         for hit in hits
@@ -547,7 +484,6 @@ def _resolve(
     distress_before = context.recent_distress()
     used: list[str] = []
     found: dict[str, str] = {}
-    now = False
     for hit in hits:
         level = hit.level
         if hit.answering:
@@ -563,15 +499,13 @@ def _resolve(
             current = found.get(hit.signal)
             if current is None or _RANK.get(level, -1) > _RANK.get(current, -1):
                 found[hit.signal] = level
-        now = now or (level == "crisis" and hit.told_as_now)
-    return found, tuple(dict.fromkeys(used)), now
+    return found, tuple(dict.fromkeys(used))
 
 
 def _rules_verdict(
     text: str, context: RiskContext, language: str = ENGLISH
-) -> tuple[dict[str, str], tuple[str, ...], bool]:
-    """The rules' signals, the context they used, and whether a crisis among them is told as
-    happening now (see _told_as_now). A message surely written in one of the
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The rules' signals and the context they used. A message surely written in one of the
     other languages is read by that language's rules only: the English rules would take its
     loanwords ("anorexia", "suicidio") without the dates and denials around them."""
     rules = risk_rules()
@@ -624,7 +558,7 @@ def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment
     if not text.strip():
         return RiskAssessment("none", ())
     language = language_of(text)
-    found, used, told_as_now = _rules_verdict(text, context, language)
+    found, used = _rules_verdict(text, context, language)
     rules_level = max(
         (lvl for lvl in found.values() if lvl in _RANK), key=_RANK.__getitem__, default="none"
     )
@@ -633,20 +567,8 @@ def assess_risk(text: str, context: RiskContext | None = None) -> RiskAssessment
     if len(_WORDS.findall(text)) < trained_detector().config.min_words:
         modelled = "none"  # too short to judge; kept in the detail, not in the level
         used = (*used, "too_short_for_model")
-    # Either detector can raise the level; neither lowers the other's, except in the recovery
-    # reading (rules/detector.yaml): a rules-only crisis that nothing tells as happening now,
-    # in a message the detector is sure is a recovery story, is a concern.
+    # Either detector can raise the level; neither lowers the other's.
     level: Level = max((rules_level, modelled), key=_RANK.__getitem__)  # type: ignore[assignment]
-    if (
-        level == "crisis"
-        and modelled != "crisis"
-        and not told_as_now
-        and "too_short_for_model" not in used
-        and verdict.category == RECOVERY_CATEGORY
-        and verdict.category_score >= trained_detector().config.recovery_reading
-    ):
-        level = "concern"
-        used = (*used, "recovery_reading")
     order = sorted(found, key=lambda s: -_RANK.get(found[s], -1))
     return RiskAssessment(
         level=level,

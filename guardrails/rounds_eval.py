@@ -138,12 +138,6 @@ def report(scored: Sequence[Scored]) -> dict[str, Any]:
         "caught_by_rules_only": sum(s.rules_crisis and not s.model_crisis for s in caught),
         "caught_by_model_only": sum(s.model_crisis and not s.rules_crisis for s in caught),
         "caught_by_both": sum(s.model_crisis and s.rules_crisis for s in caught),
-        # Rules-only crises the recovery reading made a concern (rules/detector.yaml), and how
-        # many of those were crisis messages.
-        "recovery_reading": sum("recovery_reading" in s.assessment.context_used for s in scored),
-        "recovery_reading_on_crisis": sum(
-            "recovery_reading" in s.assessment.context_used for s in crisis
-        ),
         "min_category_recall": min(
             (c["recall"] for c in categories.values() if "recall" in c), default=None
         ),
@@ -192,9 +186,7 @@ def format_report(name: str, figures: dict[str, Any]) -> str:
         f" (rules alone {_fmt(figures['rules_recall'])}, model alone"
         f" {_fmt(figures['model_recall'])}; caught by rules only"
         f" {figures['caught_by_rules_only']}, model only {figures['caught_by_model_only']},"
-        f" both {figures['caught_by_both']}; made a concern by the recovery reading"
-        f" {figures['recovery_reading']}, of them crisis messages"
-        f" {figures['recovery_reading_on_crisis']})",
+        f" both {figures['caught_by_both']})",
         f"  false crisis: calm {_fmt(figures['false_crisis_calm'])}, recovery or history"
         f" {_fmt(figures['false_crisis_recovery_history'])}, distress"
         f" {_fmt(figures['false_crisis_distress'])}",

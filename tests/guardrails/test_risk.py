@@ -229,7 +229,15 @@ def test_the_detector_score_and_features_come_with_the_verdict() -> None:
 
 
 def test_crisis_at_the_end_of_a_100kb_text_is_found() -> None:
-    calm = ("I walked to the shops and made tea when I got home. " * 2000)[:100_000]
+    # Whole sentences: a text cut mid-word ("... I wa") ends in the letters of "I want", which
+    # the model weighs as such (a known quirk: guardrails/README.md, Limits).
+    day = (
+        "I walked to the shops and made tea when I got home. "
+        "The bus was late again, so I read on the bench. "
+        "My sister rang about the weekend and we laughed about the dog. "
+    )
+    calm = day * (100_000 // len(day))
+    assert len(calm) > 99_000
     assert level(calm) == "none"
     assert level(calm + " I want to kill myself.") == "crisis"
 
@@ -338,23 +346,6 @@ def test_a_question_about_stations_without_barriers_after_a_stressor_is_crisis()
     )
     assert assess_risk(question).rules_level == "concern"
     assert assess_risk(question, context).rules_level == "crisis"
-
-
-def test_the_recovery_reading_makes_a_rules_only_crisis_in_a_recovery_story_a_concern() -> None:
-    story = (
-        "Self harm from fifteen to nineteen, cutting mostly. My therapist and art school helped. "
-        "It is a long way behind me."
-    )
-    result = assess_risk(story)
-    assert result.rules_level == "crisis", "the rules keep their own verdict in the detail"
-    assert result.detector is not None and result.detector.category == "recovery_history"
-    assert (result.level, "recovery_reading" in result.context_used) == ("concern", True)
-
-
-def test_the_recovery_reading_never_lowers_a_risk_told_as_happening_now() -> None:
-    result = assess_risk("The urge to self harm is unbearable today.")
-    assert result.detector is not None and result.detector.category == "recovery_history"
-    assert result.level == "crisis" and "recovery_reading" not in result.context_used
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,9 @@ class Settings:
     # Token for Rasa's HTTP API (pausing a conversation); empty: one kept in var_dir is used.
     rasa_api_token: str = ""
     max_message_bytes: int = 8192
+    # A longer message is still read and checked for risk, up to this size: a crisis in it is
+    # answered and escalated; anything else is kept in the transcript and refused with 413.
+    max_assessed_bytes: int = 262144
     rate_limit_messages: int = 30
     rate_limit_window_s: float = 60.0
     conversation_idle_minutes: int = 60

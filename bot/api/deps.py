@@ -39,26 +39,32 @@ def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]
         session.close()
 
 
-def _too_large(limit: int) -> ApiError:
+def too_large(limit: int, kept: bool = False) -> ApiError:
+    """413 for a message over `limit` bytes; `kept` says it was stored all the same."""
+    saved = " It is kept in your conversation;" if kept else ""
     return ApiError(
-        413, "message_too_large", f"Messages are limited to {limit} bytes; please split it up."
+        413,
+        "message_too_large",
+        f"Messages are limited to {limit} bytes.{saved} please send it in parts.",
     )
 
 
 async def incoming_message(
     request: Request, settings: Settings = Depends(get_settings)
 ) -> MessageIn:
-    """Reads and checks the body without ever holding more than a bounded amount of it."""
-    limit = settings.max_message_bytes
+    """Reads and checks the body without ever holding more than a bounded amount of it. A text
+    over max_message_bytes is let through up to max_assessed_bytes, so that it is checked for
+    risk before it is refused (bot/api/messages.py); beyond that it is not read at all."""
+    limit = max(settings.max_message_bytes, settings.max_assessed_bytes)
     cap = limit * _BODY_OVERHEAD_FACTOR + _BODY_OVERHEAD_BYTES
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
-        raise _too_large(limit)
+        raise too_large(settings.max_message_bytes)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > cap:
-            raise _too_large(limit)
+            raise too_large(settings.max_message_bytes)
     try:
         payload = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -73,7 +79,7 @@ async def incoming_message(
     if not message.text.strip():
         raise ApiError(422, "empty_message", "The message is empty; there is nothing to send.")
     if len(message.text.encode("utf-8", "surrogatepass")) > limit:
-        raise _too_large(limit)
+        raise too_large(settings.max_message_bytes)
     return message
 
 

@@ -14,6 +14,7 @@ from bot.api.deps import (
     get_session,
     get_settings,
     incoming_message,
+    too_large,
 )
 from bot.api.errors import ApiError
 from bot.api.schemas import ButtonOut, MessageIn, MessageOut, ReplyOut
@@ -76,6 +77,13 @@ def post_message(
     answered = was_asked(session, conversation.id)
     said_yes = answered and not is_clear_no(message.text)
     urgent = risk.level == "crisis" or in_crisis_mode or said_yes
+    # Over the size the assistant reads: a crisis in it is answered here like any other; the
+    # rest is kept in the transcript and refused, never dropped unread.
+    oversize = len(message.text.encode("utf-8", "surrogatepass")) > settings.max_message_bytes
+    if oversize and not urgent:
+        record(session, conversation, "client", message.text, status="too_large", risk=risk)
+        session.commit()
+        raise too_large(settings.max_message_bytes, kept=True)
     wait_s = 0.0 if urgent else limiter.try_acquire(client.id)
     if wait_s:
         # Kept in the transcript even though the assistant does not answer it.
@@ -177,6 +185,12 @@ def assistant_replies(
         ) from error
 
 
+def _within(text: str, limit: int) -> str:
+    """The text cut to at most `limit` UTF-8 bytes, for the assistant: a crisis in a longer
+    message is stored whole, and Rasa, which reads the risk from the metadata, gets its start."""
+    return text.encode("utf-8", "surrogatepass")[:limit].decode("utf-8", "ignore")
+
+
 def crisis_replies(
     session: Session,
     settings: Settings,
@@ -197,7 +211,7 @@ def crisis_replies(
             rasa_client.send(
                 settings.rasa_url,
                 client_id,
-                stored.text,
+                _within(stored.text, settings.max_message_bytes),
                 to_metadata(risk),
                 settings.crisis_rasa_timeout_s,
             )

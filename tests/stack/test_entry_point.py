@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.api.messages import LISTENING
 from bot.stack import Stack
 from bot.storage.db import session_scope
+from bot.storage.escalations import active_escalation
 from bot.storage.models import Conversation, Message
 from tests.stack.conftest import RATE_LIMIT, Enrolled, post, stack_settings
 
@@ -57,22 +58,42 @@ def test_empty_and_blank_messages_are_refused(stack: Stack, enrol: Callable[...,
     assert post(stack, client, "hi").status_code == 200
 
 
-def test_a_message_over_the_limit_is_refused_with_413(
+def test_a_message_over_the_limit_is_kept_and_refused_with_413(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("long")
     limit = stack.settings.max_message_bytes
-    for text in ["a" * (limit + 1), "é" * (limit // 2 + 1), "🙂" * (limit // 4 + 1)]:
+    texts = ["a" * (limit + 1), "é" * (limit // 2 + 1), "🙂" * (limit // 4 + 1)]
+    for text in texts:
         response = post(stack, client, text)
         assert response.status_code == 413
         assert response.json()["error"] == "message_too_large"
         assert str(limit) in response.json()["detail"]
+    # Kept, not dropped unread: the client's words are in the transcript, marked.
+    assert transcript(stack, "long") == [("client", "too_large", text) for text in texts]
     huge = json.dumps({"client_id": "long", "text": "x" * 2_000_000}).encode()
     assert raw_post(stack, client, huge).status_code == 413
-    assert transcript(stack, "long") == []
+    assert len(transcript(stack, "long")) == len(texts), "beyond what is read, nothing is stored"
     at_limit = post(stack, client, "a" * limit)
     assert at_limit.status_code == 200
-    assert transcript(stack, "long")[0] == ("client", "accepted", "a" * limit)
+    assert transcript(stack, "long")[len(texts)] == ("client", "accepted", "a" * limit)
+
+
+def test_a_crisis_in_a_message_over_the_limit_is_answered_and_escalated(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("longcrisis")
+    day = "Today I tidied the kitchen and walked the dog along the canal. "
+    text = day * (stack.settings.max_message_bytes // len(day) + 10)
+    text += "I have saved up my pills and I am going to take them all tonight."
+    assert len(text.encode()) > stack.settings.max_message_bytes
+    response = post(stack, client, text)
+    assert response.status_code == 200
+    replies = " ".join(reply["text"] for reply in response.json()["replies"]).lower()
+    assert "are you safe right now?" in replies, replies
+    assert transcript(stack, "longcrisis")[0] == ("client", "accepted", text)
+    with session_scope(stack.settings.app_database_url) as session:
+        assert active_escalation(session, "longcrisis") is not None
 
 
 def test_malformed_json_gets_400_and_bad_shapes_422(

@@ -97,6 +97,8 @@ def post_message(
             headers={"Retry-After": str(seconds)},
         )
     stored = record(session, conversation, "client", message.text, risk=risk)
+    # The client's words are durable before any configuration or other service is touched.
+    session.commit()
     joined = active is not None and active.joined_by is not None
     # Rasa's tracker is paused exactly while a clinician is joined (retried here if the CLI
     # could not reach Rasa); a failed resume is caught below, as Rasa being unreachable.

@@ -1,19 +1,26 @@
 """The YAML a clinic edits: lines to call by locale, and the ordered on-call contacts.
 
 Both files are checked when the entry point starts (`check_config`), so a bad edit stops it
-there with the file and the entry named, and never turns a crisis turn into an error.
+there with the file and the entry named. They are read afresh at each use, so edits apply
+without a restart; a bad edit made while running is logged, and the last good copy is used,
+so it never turns a crisis turn into an error.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 LineKind = Literal["crisis", "safeguarding"]
 LINE_KINDS: tuple[LineKind, ...] = ("crisis", "safeguarding")
 
@@ -63,14 +70,41 @@ def _resources(path: Path) -> tuple[str, dict[str, dict[str, list[str]]]]:
     return default, checked
 
 
+_LAST_GOOD: dict[tuple[str, Path], Any] = {}
+_LAST_GOOD_LOCK = threading.Lock()
+
+
+def _last_good(parse: Callable[[Path], T], path: Path, strict: bool = False) -> T:
+    """`parse(path)`, remembered; when a later edit breaks the file, the error is logged and the
+    last good copy is returned. With no good copy yet, or `strict`, the ConfigError is raised."""
+    key = (parse.__name__, path)
+    try:
+        value = parse(path)
+    except ConfigError as error:
+        with _LAST_GOOD_LOCK:
+            if strict or key not in _LAST_GOOD:
+                raise
+            log.error("%s; using the last good copy until it is fixed", error)
+            return _LAST_GOOD[key]
+    with _LAST_GOOD_LOCK:
+        _LAST_GOOD[key] = value
+    return value
+
+
 def crisis_lines(path: Path, locale: str, kind: LineKind = "crisis") -> list[str]:
     """The lines of one kind for a locale, or the default locale's when it has none of its own."""
-    default, locales = _resources(path)
+    default, locales = _last_good(_resources, path)
     return list((locales.get(locale.upper()) or locales[default])[kind])
 
 
 def on_call_contacts(path: Path) -> list[Contact]:
-    """The contacts in the order they are told; read afresh so edits apply without a restart."""
+    """The contacts in the order they are told, read afresh so edits apply without a restart
+    (the last good copy while the file is broken)."""
+    return _last_good(_contacts, path)
+
+
+def _contacts(path: Path) -> list[Contact]:
+    """The contacts of an on-call file, checked."""
     config = _yaml(path)
     contacts = config.get("contacts") if isinstance(config, dict) else None
     if not isinstance(contacts, list):
@@ -94,6 +128,7 @@ def on_call_contacts(path: Path) -> list[Contact]:
 
 
 def check_config(settings: Settings) -> None:
-    """Reads the settings' crisis-lines and on-call files once; ConfigError on the first problem."""
-    _resources(settings.config_path(settings.crisis_resources_file))
-    on_call_contacts(settings.config_path(settings.on_call_file))
+    """Reads the settings' crisis-lines and on-call files once; ConfigError on the first problem.
+    Good files become the last good copies used if a later edit breaks them."""
+    _last_good(_resources, settings.config_path(settings.crisis_resources_file), strict=True)
+    _last_good(_contacts, settings.config_path(settings.on_call_file), strict=True)

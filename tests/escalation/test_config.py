@@ -8,7 +8,7 @@ import pytest
 
 from bot.api.app import create_app
 from bot.cli import main
-from bot.escalation.config import ConfigError, check_config, crisis_lines
+from bot.escalation.config import ConfigError, check_config, crisis_lines, on_call_contacts
 from bot.settings import Settings
 
 
@@ -64,3 +64,27 @@ def test_reflect_run_stops_before_starting_anything_on_a_bad_file(
     model.write_bytes(b"")
     assert main(["run", "--model", str(model)]) == 1
     assert f"error: {path}: expected a 'contacts' list" in capsys.readouterr().err
+
+
+def test_a_file_broken_while_running_is_logged_and_its_last_good_copy_is_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = tmp_path / "lines.yml"
+    lines.write_text(
+        "default: US\nlocales:\n  US: {crisis: ['Call 988'], safeguarding: ['Call 911']}\n",
+        encoding="utf-8",
+    )
+    on_call = tmp_path / "on_call.yml"
+    on_call.write_text("contacts:\n  - {name: Night team, email: night@example.org}\n")
+    settings = Settings(crisis_resources_file=lines, on_call_file=on_call)
+    check_config(settings)
+    lines.write_text("locales: [\n", encoding="utf-8")  # a bad edit while the stack runs
+    on_call.write_text("contacts: nobody\n", encoding="utf-8")
+    with caplog.at_level("ERROR"):
+        assert crisis_lines(lines, "US") == ["Call 988"]
+        assert [c.name for c in on_call_contacts(on_call)] == ["Night team"]
+    assert str(lines) in caplog.text and str(on_call) in caplog.text
+    with pytest.raises(ConfigError):
+        check_config(settings)  # at start-up a broken file is still refused
+    on_call.write_text("contacts:\n  - {name: Day team, webhook: 'http://127.0.0.1:9/x'}\n")
+    assert [c.name for c in on_call_contacts(on_call)] == ["Day team"], "a fixed file applies"

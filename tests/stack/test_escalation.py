@@ -286,3 +286,22 @@ def test_hopelessness_gets_a_direct_question_and_a_yes_escalates(
     # The no is not passed on, so Rasa cannot take it as a no to what it offered before.
     said = [e["text"] for e in rasa_events(stack, "denied") if e["event"] == "user"]
     assert said[-1] == "i feel so hopeless, nothing will ever change"
+
+
+def test_an_on_call_file_broken_while_running_never_loses_a_crisis(
+    stack: Stack, enrol: Callable[..., Enrolled], receivers: Receivers
+) -> None:
+    client = enrol("brokenconfig")
+    good = receivers.on_call_file.read_text(encoding="utf-8")
+    receivers.on_call_file.write_text("contacts: [\n", encoding="utf-8")  # a bad edit
+    try:
+        response = post(stack, client, CRISIS)
+    finally:
+        receivers.on_call_file.write_text(good, encoding="utf-8")
+    assert response.status_code == 200
+    reply = texts(response.json())
+    assert "are you safe right now?" in reply and "988" in reply
+    (escalation,) = escalations_of(stack, "brokenconfig")
+    assert escalation.message.text == CRISIS
+    # The last good copy of the contacts was used: the first contact is told as usual.
+    assert wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))

@@ -14,7 +14,7 @@ from bot.escalation.notifiers import NOTIFIERS
 from bot.settings import Settings
 from bot.storage.db import init_schema, session_scope
 from bot.storage.escalations import renotify_overdue
-from bot.storage.models import OutboxDelivery, utcnow
+from bot.storage.models import Escalation, OutboxDelivery, utcnow
 
 log = logging.getLogger("reflect.worker")
 BATCH = 20
@@ -26,11 +26,19 @@ def backoff_s(attempts: int, cap_s: float) -> float:
 
 
 def deliver_due(session: Session, settings: Settings, now: datetime) -> int:
-    """Tries each due delivery once, committing after each; returns how many got through."""
+    """Tries each due delivery once, committing after each; returns how many got through.
+    Only escalations still open are sent: once a clinician has acknowledged or resolved one,
+    the deliveries still waiting for it (a receiver that was down, a re-notification) are
+    left unsent, so nobody is paged about a crisis already in hand."""
     due = list(
         session.scalars(
             select(OutboxDelivery.id)
-            .where(OutboxDelivery.delivered_at.is_(None), OutboxDelivery.next_attempt_at <= now)
+            .join(Escalation, Escalation.id == OutboxDelivery.escalation_id)
+            .where(
+                OutboxDelivery.delivered_at.is_(None),
+                OutboxDelivery.next_attempt_at <= now,
+                Escalation.state == "open",
+            )
             .order_by(OutboxDelivery.id)
             .limit(BATCH)
         )

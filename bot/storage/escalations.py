@@ -133,10 +133,16 @@ def acknowledge(session: Session, escalation_id: int, clinician: str) -> Escalat
 def resolve(
     session: Session, escalation_id: int, notes: str, clinician: str | None = None
 ) -> Escalation:
-    """Ends crisis mode for the client; the notes say what was done."""
+    """Ends crisis mode for the client; the notes say what was done, and someone is named:
+    `clinician`, or whoever acknowledged it."""
     escalation = _get(session, escalation_id)
     if escalation.state == "resolved":
         raise EscalationError(f"escalation {escalation_id} is resolved already")
+    if not (clinician or escalation.clinician):
+        raise EscalationError(
+            f"escalation {escalation_id} was never acknowledged; say who resolved it "
+            "(--clinician NAME)"
+        )
     escalation.state = "resolved"
     escalation.joined_by = None
     escalation.clinician = clinician or escalation.clinician

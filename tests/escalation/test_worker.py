@@ -13,7 +13,7 @@ from bot.escalation.config import Contact
 from bot.escalation.worker import backoff_s, deliver_due
 from bot.settings import Settings
 from bot.storage.conversations import current_conversation, record
-from bot.storage.escalations import open_escalation
+from bot.storage.escalations import open_escalation, resolve
 from bot.storage.models import Client, OutboxDelivery, utcnow
 from guardrails import RiskAssessment
 from tests.receivers import SmtpReceiver, WebhookReceiver, wait_for
@@ -59,3 +59,29 @@ def test_a_delivery_waits_out_an_outage_and_arrives_signed(
     finally:
         webhook.stop()
         smtp.stop()
+
+
+def test_nothing_waiting_is_sent_once_the_escalation_is_resolved(
+    session: Session, enrolled_client: Client
+) -> None:
+    webhook = WebhookReceiver(free_port(), SECRET)
+    settings = replace(Settings(), webhook_secret=SECRET)
+    contact = Contact("First", webhook=webhook.url("/hook"))
+    conversation = current_conversation(session, "sam", 60)
+    message = record(
+        session, conversation, "client", "i took pills", risk=RiskAssessment("crisis", ("x",))
+    )
+    escalation = open_escalation(session, message, "sam", "a reason", [contact])
+    session.commit()
+    assert deliver_due(session, settings, utcnow()) == 0  # the receiver is down
+    resolve(session, escalation.id, "called the client; safe with family", "dr lee")
+    session.commit()
+
+    webhook.start()
+    try:
+        assert deliver_due(session, settings, utcnow() + timedelta(seconds=5)) == 0
+        assert webhook.received == []
+        (waiting,) = session.scalars(select(OutboxDelivery))
+        assert waiting.delivered_at is None and waiting.attempts == 1
+    finally:
+        webhook.stop()

@@ -111,3 +111,14 @@ def test_an_older_database_gets_the_locale_column(tmp_path) -> None:
     init_schema(url)
     with engine_for(url).connect() as connection:
         assert connection.execute(text("SELECT locale FROM clients")).scalar_one() == "US"
+
+
+def test_an_escalation_nobody_acknowledged_is_resolved_only_with_a_name(
+    session: Session, enrolled_client: Client
+) -> None:
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", CONTACTS)
+    with pytest.raises(EscalationError, match="--clinician"):
+        resolve(session, escalation.id, "Called; safe.")
+    assert escalation.state == "open"
+    resolve(session, escalation.id, "Called; safe.", "Dr. Okafor")
+    assert (escalation.state, escalation.clinician) == ("resolved", "Dr. Okafor")

@@ -14,12 +14,23 @@ from bot.escalation.worker import backoff_s, deliver_due
 from bot.settings import Settings
 from bot.storage.conversations import current_conversation, record
 from bot.storage.escalations import open_escalation, resolve
-from bot.storage.models import Client, OutboxDelivery, utcnow
+from bot.storage.models import Client, Escalation, OutboxDelivery, utcnow
 from guardrails import RiskAssessment
 from tests.receivers import SmtpReceiver, WebhookReceiver, wait_for
 from tests.stack.conftest import free_port
 
 SECRET = "unit-secret"
+
+
+def escalate_pills(session: Session, contact: Contact) -> Escalation:
+    """Sam's crisis message "i took pills", escalated to `contact` and committed."""
+    conversation = current_conversation(session, "sam", 60)
+    message = record(
+        session, conversation, "client", "i took pills", risk=RiskAssessment("crisis", ("x",))
+    )
+    escalation = open_escalation(session, message, "sam", "a reason", [contact])
+    session.commit()
+    return escalation
 
 
 def test_backoff_doubles_up_to_the_cap() -> None:
@@ -32,12 +43,7 @@ def test_a_delivery_waits_out_an_outage_and_arrives_signed(
     webhook, smtp = WebhookReceiver(free_port(), SECRET), SmtpReceiver(free_port())
     settings = replace(Settings(), webhook_secret=SECRET, smtp_port=smtp.port)
     contact = Contact("First", email="first@clinic.example", webhook=webhook.url("/hook"))
-    conversation = current_conversation(session, "sam", 60)
-    message = record(
-        session, conversation, "client", "i took pills", risk=RiskAssessment("crisis", ("x",))
-    )
-    escalation = open_escalation(session, message, "sam", "a reason", [contact])
-    session.commit()
+    escalation = escalate_pills(session, contact)
 
     assert deliver_due(session, settings, utcnow()) == 0  # both receivers are down
     rows = list(session.scalars(select(OutboxDelivery)))
@@ -67,12 +73,7 @@ def test_nothing_waiting_is_sent_once_the_escalation_is_resolved(
     webhook = WebhookReceiver(free_port(), SECRET)
     settings = replace(Settings(), webhook_secret=SECRET)
     contact = Contact("First", webhook=webhook.url("/hook"))
-    conversation = current_conversation(session, "sam", 60)
-    message = record(
-        session, conversation, "client", "i took pills", risk=RiskAssessment("crisis", ("x",))
-    )
-    escalation = open_escalation(session, message, "sam", "a reason", [contact])
-    session.commit()
+    escalation = escalate_pills(session, contact)
     assert deliver_due(session, settings, utcnow()) == 0  # the receiver is down
     resolve(session, escalation.id, "called the client; safe with family", "dr lee")
     session.commit()

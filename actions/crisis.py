@@ -13,11 +13,20 @@ from actions.journal import keep_at_risk, keep_unfinished
 from actions.safety import utter_checked
 from bot.escalation.config import LineKind
 from bot.escalation.escalate import ASKED_REASON, escalate
-from bot.escalation.reply import crisis_reply, handoff_reply
+from bot.escalation.reply import (
+    NOTED_NOT_URGENT,
+    NOTHING_WAITING,
+    crisis_reply,
+    handoff_reply,
+)
 from bot.risk_metadata import RISK_KEY, from_metadata
 from bot.settings import Settings
 from bot.storage.conversations import latest_client_message
 from bot.storage.db import session_scope
+from bot.storage.escalations import mark_not_urgent
+
+# Offered with the answer to asking for a person; the client may also say it in words.
+CAN_WAIT = {"title": "It can wait", "payload": "/not_urgent"}
 
 
 def crisis_text(client_id: str, kinds: frozenset[LineKind]) -> str:
@@ -57,11 +66,15 @@ class HandOverAction(Action, ABC):
         events, _shared = keep_unfinished(tracker, domain)
         return events
 
+    buttons: tuple[dict[str, str], ...] = ()
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         events = self.keep(tracker, domain)
-        utter_checked(dispatcher, tracker, domain, text=self.reply(tracker))
+        utter_checked(
+            dispatcher, tracker, domain, text=self.reply(tracker), buttons=list(self.buttons)
+        )
         return events
 
 
@@ -85,8 +98,30 @@ class ActionCrisisSupport(HandOverAction):
 class ActionRequestHuman(HandOverAction):
     """Hands the client to the on-call clinician when they ask for a person."""
 
+    buttons = (CAN_WAIT,)
+
     def name(self) -> str:
         return "action_request_human"
 
     def reply(self, tracker: Tracker) -> str:
         return hand_over(tracker.sender_id)
+
+
+def not_urgent(client_id: str) -> str:
+    """Marks the client's open request for a person as able to wait, and says what happened."""
+    settings = Settings.from_env()
+    with session_scope(settings.app_database_url) as session:
+        return NOTED_NOT_URGENT if mark_not_urgent(session, client_id) else NOTHING_WAITING
+
+
+class ActionPersonNotUrgent(Action):
+    """The client says their request for a person can wait: clinicians see it as not urgent."""
+
+    def name(self) -> str:
+        return "action_person_not_urgent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        utter_checked(dispatcher, tracker, domain, text=not_urgent(tracker.sender_id))
+        return []

@@ -34,6 +34,7 @@ INTENT_LABELS = {
     "resume_exercise": "picking up an exercise from last time",
     "share": "writing about your day",
     "request_human": "talking with a person from your care team",
+    "not_urgent": "saying your request for a person can wait",
     "make_safety_plan": "your safety plan",
 }
 

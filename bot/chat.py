@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
+from uuid import uuid4
 
 import httpx
 
@@ -30,24 +31,28 @@ class ChatSession:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def send(self, text: str) -> dict[str, Any]:
-        """Sends a message and returns the entry point's JSON answer, waiting out rate limits."""
+        """Sends a message and returns the entry point's JSON answer, waiting out rate limits.
+
+        Every try carries the same `client_message_id`, so a resend is never stored twice.
+        """
         message = self.buttons.get(text.strip().lower(), text)
+        body = {"client_id": self.client_id, "text": message, "client_message_id": uuid4().hex}
         for _ in range(MAX_RETRIES_WHEN_LIMITED + 1):
             response = httpx.post(
                 f"{self.url}/v1/messages",
-                json={"client_id": self.client_id, "text": message},
+                json=body,
                 headers={"Authorization": f"Bearer {self.token}"},
                 timeout=self.timeout_s,
             )
             if response.status_code != 429:
                 break
             time.sleep(float(response.headers.get("Retry-After", "1")))
-        body: dict[str, Any] = response.json()
+        answer: dict[str, Any] = response.json()
         if response.is_success:
             self.buttons = {
-                b["title"].lower(): b["payload"] for r in body["replies"] for b in r["buttons"]
+                b["title"].lower(): b["payload"] for r in answer["replies"] for b in r["buttons"]
             }
-        return body
+        return answer
 
     def clinician_messages(self) -> list[str]:
         """What a clinician wrote since last asked (the first call only catches up).

@@ -16,7 +16,13 @@ from bot.escalation.config import ConfigError, check_config
 from bot.escalation.handoff import sync_rasa_pause
 from bot.readiness import GROWTH_SETTINGS
 from bot.settings import DEVELOPMENT_SECRET, Settings
-from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
+from bot.storage.accounts import (
+    AccountError,
+    add_client,
+    add_therapist,
+    reissue_token,
+    token_matches,
+)
 from bot.storage.conversations import messages_after
 from bot.storage.db import init_schema, session_scope
 from bot.storage.escalations import (
@@ -185,6 +191,7 @@ def cmd_worker(_args: argparse.Namespace) -> int:
 
 def _describe(escalation: Escalation) -> str:
     who = f" by {escalation.clinician}" if escalation.clinician else ""
+    who += "" if escalation.urgent else " (not urgent: the client said it can wait)"
     notes = f"\n    notes: {escalation.notes}" if escalation.notes else ""
     return (
         f"#{escalation.id} {escalation.state}{who}  client {escalation.client_id}  "
@@ -221,7 +228,9 @@ def cmd_escalations(args: argparse.Namespace) -> int:
             if escalation is None:
                 raise EscalationError(f"there is no escalation {args.id}")
             for message in messages_after(session, escalation.client_id, args.after):
-                print(f"[{message.id}] {message.sender}> {message.text}")
+                # A crisis told while the clinician is in the chat stands out.
+                mark = " [CRISIS]" if message.risk_level == "crisis" else ""
+                print(f"[{message.id}] {message.sender}{mark}> {message.text}")
         else:
             escalation = resolve(session, args.id, args.notes, args.clinician)
             print(_describe(escalation))
@@ -277,13 +286,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         stack.stop()
 
 
-def _demo_token(settings: Settings, client_id: str) -> str:
-    """Enrols the demo client on first use and gives it a fresh token on every start."""
+def _demo_token(settings: Settings, client_id: str) -> str | None:
+    """The demo client's token: made on first use and kept in var_dir (0600), then reused, so
+    a restart never locks the client out. None, with a note, for a client enrolled another way:
+    its token is not known here and is never silently replaced."""
+    kept = settings.var_dir / "demo-tokens" / client_id
     with session_scope(settings.app_database_url) as session:
-        try:
-            return reissue_token(session, client_id)
-        except AccountError:
-            return add_client(session, "Demo client", client_id=client_id)[1]
+        client = session.get(Client, client_id)
+        if client is None:
+            token = add_client(session, "Demo client", client_id=client_id)[1]
+            kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w") as token_file:
+                token_file.write(token)
+            return token
+        token = kept.read_text().strip() if kept.exists() else ""
+        if token and token_matches(client, token):
+            return token
+    print(
+        f"note: client {client_id} was enrolled with a token this machine does not keep; "
+        f"chat with that token, or issue a new one with `reflect client token {client_id}` "
+        "(the old one then stops working)"
+    )
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,8 +31,9 @@ class Settings:
     # A longer message is still read and checked for risk, up to this size: a crisis in it is
     # answered and escalated; anything else is kept in the transcript and refused with 413.
     max_assessed_bytes: int = 262144
-    rate_limit_messages: int = 30
-    rate_limit_window_s: float = 60.0
+    # Per client: this many messages at once, then one more every rate_limit_refill_s seconds.
+    rate_limit_burst: int = 20
+    rate_limit_refill_s: float = 1.0
     conversation_idle_minutes: int = 60
     # Escalation: how long Rasa may take on a crisis turn before the entry point answers alone.
     crisis_rasa_timeout_s: float = 5.0

@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     warm_up()
     app = FastAPI(title="Reflect entry point", version="0.1.0")
     app.state.settings = settings
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_window_s)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_burst, settings.rate_limit_refill_s)
     app.add_exception_handler(ApiError, api_error_handler)
     app.include_router(messages.router)
     app.include_router(transcript.router)

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.storage.accounts import token_matches
 from bot.storage.db import engine_for
 from bot.storage.models import Client
+from bot.turn import too_large_detail
 
 # JSON may escape each character of the text as \uXXXX, so the body may be larger than the text.
 _BODY_OVERHEAD_FACTOR = 6
@@ -39,14 +40,9 @@ def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]
         session.close()
 
 
-def too_large(limit: int, kept: bool = False) -> ApiError:
-    """413 for a message over `limit` bytes; `kept` says it was stored all the same."""
-    saved = " It is kept in your conversation;" if kept else ""
-    return ApiError(
-        413,
-        "message_too_large",
-        f"Messages are limited to {limit} bytes.{saved} please send it in parts.",
-    )
+def too_large(limit: int) -> ApiError:
+    """413 for a body too large to read at all (nothing of it is stored)."""
+    return ApiError(413, "message_too_large", too_large_detail(limit, kept=False))
 
 
 async def incoming_message(
@@ -54,7 +50,7 @@ async def incoming_message(
 ) -> MessageIn:
     """Reads and checks the body without ever holding more than a bounded amount of it. A text
     over max_message_bytes is let through up to max_assessed_bytes, so that it is checked for
-    risk before it is refused (bot/api/messages.py); beyond that it is not read at all."""
+    risk before it is refused (bot/turn.py); beyond that it is not read at all."""
     limit = max(settings.max_message_bytes, settings.max_assessed_bytes)
     cap = limit * _BODY_OVERHEAD_FACTOR + _BODY_OVERHEAD_BYTES
     declared = request.headers.get("content-length", "")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, StrictStr
+from pydantic import BaseModel, StrictStr, constr
 
 
 class MessageIn(BaseModel):
-    """A client's message; `client_id` must match the bearer token."""
+    """A client's message; `client_id` must match the bearer token. `client_message_id`, if
+    given, makes a resend safe: the same id is answered once and stored once."""
 
     client_id: StrictStr
     text: StrictStr
+    client_message_id: constr(strict=True, min_length=1, max_length=64) | None = None  # type: ignore[valid-type]
 
 
 class ButtonOut(BaseModel):
@@ -25,6 +27,8 @@ class ReplyOut(BaseModel):
 class MessageOut(BaseModel):
     conversation_id: int
     replies: list[ReplyOut]
+    # True when this is the stored answer to an earlier send of the same client_message_id.
+    resent: bool = False
 
 
 class TranscriptMessageOut(BaseModel):

@@ -6,21 +6,33 @@ from sqlalchemy.orm import Session
 
 from bot.escalation.config import on_call_contacts
 from bot.settings import Settings
-from bot.storage.escalations import active_escalation, open_escalation
+from bot.storage.escalations import (
+    ASKED_REASON,
+    active_escalation,
+    is_crisis_mode,
+    open_escalation,
+    raise_to_crisis,
+)
 from bot.storage.models import Escalation, Message
 
 CRISIS_REASON = "the input rail found a crisis"
 SAFEGUARDING_REASON = "the input rail found abuse or violence against the client (safeguarding)"
-ASKED_REASON = "the client asked for a person"
 SAID_YES_REASON = "the client did not say no when asked about thoughts of suicide"
+__all__ = ["ASKED_REASON", "CRISIS_REASON", "SAFEGUARDING_REASON", "SAID_YES_REASON", "escalate"]
 
 
 def escalate(
     session: Session, settings: Settings, message: Message, client_id: str, reason: str
 ) -> Escalation:
-    """The client's active escalation, or a new one told to the first contact; caller commits."""
+    """The client's active escalation, or a new one told to the first contact; caller commits.
+
+    A crisis while a request for a person is open turns that request into a crisis
+    escalation, marked urgent and told again at once.
+    """
     active = active_escalation(session, client_id)
-    if active is not None:
-        return active
     contacts = on_call_contacts(settings.config_path(settings.on_call_file))
-    return open_escalation(session, message, client_id, reason, contacts)
+    if active is None:
+        return open_escalation(session, message, client_id, reason, contacts)
+    if reason != ASKED_REASON and not is_crisis_mode(active):
+        raise_to_crisis(session, active, message, reason, contacts)
+    return active

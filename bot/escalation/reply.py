@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from bot.escalation.config import LINE_KINDS, LineKind, crisis_lines
 from bot.settings import Settings
-from bot.storage.models import Client, SafetyPlan
+from bot.storage.models import Client, Escalation, SafetyPlan
 
 PLAN_PARTS = (
     ("warning_signs", "Warning signs you noticed"),
@@ -26,8 +26,18 @@ ALERTED = (
 )
 STILL_HERE = "I'm still here and I read what you wrote."
 HANDED_OVER = (
-    "Of course. I've asked the on-call clinician from your care team to reach out to you, "
-    "and they have been alerted."
+    "Of course. I'm letting the on-call clinician from your care team know that you'd like to "
+    "talk with a person, so they can get in touch. It may not be straight away. If it can wait, "
+    "tell me it's not urgent and they'll see that. If you don't feel safe before they reach you, "
+    "tell me, or call your local emergency number."
+)
+NOTED_NOT_URGENT = (
+    "Thank you, I've noted that it can wait. The clinician still has your request, and we can "
+    "carry on here in the meantime if you like."
+)
+NOTHING_WAITING = (
+    "There's no request for a person waiting right now. If you'd like one, just ask to talk "
+    "to someone."
 )
 NOBODY_TOLD = (
     "I can't reach a person from here, so please contact your care team or one of these lines."
@@ -115,6 +125,21 @@ def crisis_reply(
     )
 
 
+def joined_crisis_reply(
+    session: Session,
+    settings: Settings,
+    client_id: str,
+    escalation: Escalation,
+    kinds: frozenset[LineKind],
+) -> str:
+    """A crisis told while a clinician is in the chat: they have it, and the lines, briefly."""
+    who = escalation.joined_by or "The clinician"
+    client = session.get(Client, client_id)
+    opening = f"{who} from your care team is here and has been shown what you just wrote."
+    lines = [_lines(settings, client, kind) for kind in LINE_KINDS if kind in kinds]
+    return "\n\n".join((opening, *lines))
+
+
 def other_language_reply(
     session: Session, settings: Settings, client_id: str, language: str
 ) -> str:
@@ -125,8 +150,11 @@ def other_language_reply(
 
 
 def handoff_reply(session: Session, settings: Settings, client_id: str, *, alerted: bool) -> str:
-    """The answer to asking for a person: who was told, and where help is while they wait."""
-    return support_reply(session, settings, client_id, HANDED_OVER if alerted else NOBODY_TOLD)
+    """The answer to asking for a person: honest about who is being told and that it may take
+    a while; the crisis lines only when nobody can be told from here."""
+    if alerted:
+        return HANDED_OVER
+    return support_reply(session, settings, client_id, NOBODY_TOLD)
 
 
 def support_reply(

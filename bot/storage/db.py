@@ -35,10 +35,15 @@ def engine_for(url: str) -> Engine:
 
 
 def init_schema(url: str) -> None:
-    """Creates every table that does not exist yet, and columns added since a table was made."""
+    """Creates every table that does not exist yet, and columns and indexes added since a table
+    was made."""
     engine = engine_for(url)
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,8 @@ from bot.storage.conversations import latest_conversation_id
 from bot.storage.models import Escalation, Message, OutboxDelivery, utcnow
 
 ACTIVE = ("open", "acknowledged")
+# The reason of a client's own request for a person: the one escalation that is not crisis mode.
+ASKED_REASON = "the client asked for a person"
 
 
 class EscalationError(ValueError):
@@ -28,6 +30,12 @@ def active_escalation(session: Session, client_id: str) -> Escalation | None:
         .order_by(Escalation.id)
         .limit(1)
     ).first()
+
+
+def is_crisis_mode(escalation: Escalation | None) -> bool:
+    """Whether an active escalation puts the client in crisis mode: every escalation does,
+    except an open request for a person, during which the conversation goes on."""
+    return escalation is not None and escalation.reason != ASKED_REASON
 
 
 def open_escalation(
@@ -52,8 +60,14 @@ def open_escalation(
     return escalation
 
 
-def _queue(session: Session, escalation: Escalation, contact: Contact, text: str) -> None:
-    payload = notification(escalation, contact, text)
+def _queue(
+    session: Session,
+    escalation: Escalation,
+    contact: Contact,
+    text: str,
+    event: Literal["escalation", "crisis_while_joined"] = "escalation",
+) -> None:
+    payload = {**notification(escalation, contact, text), "event": event}
     for channel, recipient in (("webhook", contact.webhook), ("email", contact.email)):
         if recipient:
             session.add(
@@ -76,6 +90,7 @@ def notification(escalation: Escalation, contact: Contact, text: str) -> dict[st
         "client_id": escalation.client_id,
         "conversation_id": escalation.conversation_id,
         "reason": escalation.reason,
+        "urgent": escalation.urgent is not False,
         "level": escalation.risk_level,
         "signals": list(escalation.risk_signals),
         "message": text,
@@ -84,6 +99,49 @@ def notification(escalation: Escalation, contact: Contact, text: str) -> dict[st
         "contact_index": escalation.contact_index,
         "acknowledge_with": f"reflect escalations ack {escalation.id} --clinician NAME",
     }
+
+
+def alert_joined_clinician(
+    session: Session, escalation: Escalation, message: Message, contacts: Sequence[Contact]
+) -> None:
+    """Word of a new crisis message while a clinician is in the chat, to that clinician's
+    contact (matched by name), else to the contact told last; the caller commits."""
+    named = [contact for contact in contacts if contact.name == escalation.joined_by]
+    if not (named or contacts):
+        return
+    contact = named[0] if named else contacts[escalation.contact_index % len(contacts)]
+    _queue(session, escalation, contact, message.text, event="crisis_while_joined")
+
+
+def raise_to_crisis(
+    session: Session,
+    escalation: Escalation,
+    message: Message,
+    reason: str,
+    contacts: Sequence[Contact],
+) -> None:
+    """A crisis during an open request for a person: the escalation takes the crisis's reason,
+    level and message, becomes urgent, and the contact told last hears it now; caller commits."""
+    escalation.reason = reason
+    escalation.urgent = True
+    escalation.message_id = message.id
+    escalation.message = message
+    escalation.risk_level = message.risk_level or "crisis"
+    escalation.risk_signals = list(message.risk_signals or [])
+    escalation.notified_at = utcnow()
+    if contacts:
+        contact = contacts[escalation.contact_index % len(contacts)]
+        _queue(session, escalation, contact, message.text)
+
+
+def mark_not_urgent(session: Session, client_id: str) -> Escalation | None:
+    """The client says their open request for a person can wait; returns it, or None if they
+    have no such request (a crisis escalation is never marked down)."""
+    active = active_escalation(session, client_id)
+    if active is None or is_crisis_mode(active):
+        return None
+    active.urgent = False
+    return active
 
 
 def renotify_overdue(

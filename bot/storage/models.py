@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -55,11 +66,15 @@ class Conversation(Base):
     """A run of messages; a new one starts after the client has been idle for a while."""
 
     __tablename__ = "conversations"
+    __table_args__ = (Index("ux_conversations_open_for", "open_for", unique=True),)
 
     id = Column(Integer, primary_key=True)
     client_id = Column(String(64), ForeignKey("clients.id"), nullable=False, index=True)
     started_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_activity_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # The client's id while this is their open conversation, else NULL. Unique, so the database
+    # itself refuses a second open conversation when messages race to start one.
+    open_for = Column(String(64), nullable=True)
 
     client = relationship("Client", back_populates="conversations")
     messages = relationship("Message", back_populates="conversation", order_by="Message.id")
@@ -69,13 +84,21 @@ class Message(Base):
     """One message of the transcript, from the client or the bot, stored before any answer."""
 
     __tablename__ = "messages"
+    # A client's resend of the same message is found, never stored twice.
+    __table_args__ = (
+        Index("ux_messages_client_message_id", "conversation_id", "client_message_id", unique=True),
+    )
 
     id = Column(Integer, primary_key=True)
     conversation_id = Column(Integer, ForeignKey("conversations.id"), nullable=False, index=True)
     sender = Column(String(16), nullable=False)  # client | bot | clinician
     text = Column(Text, nullable=False)
-    # accepted | rate_limited | undelivered (the assistant could not be reached)
+    # accepted | rate_limited | too_large | undelivered (the assistant could not be reached)
     status = Column(String(16), nullable=False, default="accepted")
+    # The id the client's app gave a message (POST /v1/messages `client_message_id`), if any.
+    client_message_id = Column(String(64), nullable=True)
+    # A bot reply's client message: a resend gets these back instead of a new turn.
+    reply_to_id = Column(Integer, ForeignKey("messages.id"), nullable=True, index=True)
     # The input rail's verdict on a client message: none | concern | crisis, and its signals.
     risk_level = Column(String(16), nullable=True)
     risk_signals = Column(JSON, nullable=True)
@@ -159,12 +182,15 @@ class Escalation(Base):
     reason = Column(String(200), nullable=False)
     risk_level = Column(String(16), nullable=False)
     risk_signals = Column(JSON, nullable=False)
-    # open -> acknowledged -> resolved; open and acknowledged put the client in crisis mode.
+    # open -> acknowledged -> resolved. Open and acknowledged put the client in crisis mode,
+    # except a request for a person (ASKED_REASON), which leaves the conversation going.
     state = Column(String(16), nullable=False, default="open", index=True)
     clinician = Column(String(200), nullable=True)
     # The clinician in the chat now; while set, the bot is quiet for this client.
     joined_by = Column(String(200), nullable=True)
     notes = Column(Text, nullable=True)
+    # False once the client said a request for a person can wait; a crisis sets it back.
+    urgent = Column(Boolean, nullable=False, default=True, server_default="1")
     # Index into the on-call list of the contact told most recently, and when.
     contact_index = Column(Integer, nullable=False, default=0)
     notified_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -8,9 +8,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.crisis import ActionCrisisSupport, ActionRequestHuman
+from actions.crisis import ActionCrisisSupport, ActionPersonNotUrgent, ActionRequestHuman
+from bot.escalation.escalate import CRISIS_REASON, escalate
+from bot.escalation.reply import NOTED_NOT_URGENT, NOTHING_WAITING, SAFETY_QUESTION
+from bot.settings import Settings
 from bot.storage.conversations import current_conversation, record
 from bot.storage.db import session_scope
+from bot.storage.escalations import is_crisis_mode
 from bot.storage.models import Client, Escalation, OutboxDelivery
 from guardrails import RiskAssessment
 from tests.actions.conftest import MakeTracker
@@ -38,16 +42,63 @@ async def test_asking_for_a_person_escalates_before_the_reply(
     await ActionRequestHuman().run(dispatcher, make_tracker(), domain)
 
     (message,) = dispatcher.messages
-    assert "on-call clinician" in message["text"] and "988" in message["text"]
+    # An honest, prompt answer about a person, not the suicide-crisis text.
+    assert "on-call clinician" in message["text"] and "not urgent" in message["text"]
+    assert "988" not in message["text"] and SAFETY_QUESTION not in message["text"]
+    assert [b["title"] for b in message["buttons"]] == ["It can wait"]
     with session_scope(db_url) as session:
         (escalation,) = escalations(session)
         assert escalation.reason == "the client asked for a person"
         assert escalation.message.text == "can i talk to a real person"
+        assert escalation.urgent and not is_crisis_mode(escalation)
         assert session.scalars(select(OutboxDelivery)).first() is not None
     # Asking again while someone is on the way opens nothing new.
     await ActionRequestHuman().run(CollectingDispatcher(), make_tracker(), domain)
     with session_scope(db_url) as session:
         assert len(escalations(session)) == 1
+
+
+async def test_a_request_for_a_person_can_be_marked_not_urgent_and_a_crisis_overrides_it(
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    domain: dict[str, Any],
+) -> None:
+    nothing = CollectingDispatcher()
+    await ActionPersonNotUrgent().run(nothing, make_tracker(), domain)
+    assert nothing.messages[0]["text"] == NOTHING_WAITING
+
+    stored_message(db_url, "can someone from the clinic call me")
+    await ActionRequestHuman().run(CollectingDispatcher(), make_tracker(), domain)
+    noted = CollectingDispatcher()
+    await ActionPersonNotUrgent().run(noted, make_tracker(), domain)
+    assert noted.messages[0]["text"] == NOTED_NOT_URGENT
+    with session_scope(db_url) as session:
+        (escalation,) = escalations(session)
+        assert escalation.urgent is False
+        queued = len(list(session.scalars(select(OutboxDelivery))))
+
+    with session_scope(db_url) as session:
+        conversation = current_conversation(session, "sam", 60)
+        crisis = record(
+            session,
+            conversation,
+            "client",
+            "i'm going to jump tonight",
+            risk=RiskAssessment("crisis", ("suicide_intent",)),
+        )
+        escalate(session, Settings.from_env(), crisis, "sam", CRISIS_REASON)
+    with session_scope(db_url) as session:
+        (escalation,) = escalations(session)
+        assert (escalation.reason, escalation.urgent) == (CRISIS_REASON, True)
+        assert escalation.message.text == "i'm going to jump tonight"
+        assert is_crisis_mode(escalation)
+        # The contact hears of the crisis at once, not at the next re-notification.
+        assert len(list(session.scalars(select(OutboxDelivery)))) > queued
+    # In crisis mode the request cannot be marked down.
+    again = CollectingDispatcher()
+    await ActionPersonNotUrgent().run(again, make_tracker(), domain)
+    assert again.messages[0]["text"] == NOTHING_WAITING
 
 
 async def test_an_unenrolled_sender_is_pointed_to_people_without_an_escalation(

@@ -70,8 +70,9 @@ def stack_settings(var_dir: Path, **overrides: object) -> Settings:
         "port": free_port(),
         "rasa_port": free_port(),
         "action_port": free_port(),
-        "rate_limit_messages": RATE_LIMIT,
-        "rate_limit_window_s": 60.0,
+        "rate_limit_burst": RATE_LIMIT,
+        # Slow, so a test that empties the bucket sees the next message refused.
+        "rate_limit_refill_s": 60.0,
         "max_message_bytes": 8192,
         "webhook_secret": WEBHOOK_SECRET,
         "escalation_ack_s": ACK_S,

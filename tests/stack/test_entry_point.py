@@ -8,11 +8,11 @@ from collections.abc import Callable
 import httpx
 from sqlalchemy import select
 
-from bot.api.messages import LISTENING
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.escalations import active_escalation
 from bot.storage.models import Conversation, Message
+from bot.turn import LISTENING
 from tests.stack.conftest import RATE_LIMIT, Enrolled, post, stack_settings
 
 

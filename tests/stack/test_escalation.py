@@ -19,6 +19,7 @@ from tests.stack.conftest import (
     REFLECT,
     Enrolled,
     Receivers,
+    chat,
     post,
     rasa_events,
     stack_settings,
@@ -206,19 +207,37 @@ def test_with_rasa_stopped_the_entry_point_answers_a_crisis_and_escalates(
     wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
 
 
-def test_asking_for_a_person_escalates_and_holds_reflection_work(
+def test_asking_for_a_person_is_answered_honestly_can_wait_and_a_crisis_overrides_it(
     stack: Stack, enrol: Callable[..., Enrolled], receivers: Receivers
 ) -> None:
     client = enrol("asker")
-    response = post(stack, client, "can i talk to a real person please")
-    assert response.status_code == 200
-    assert ALERTED in texts(response.json())
-    (escalation,) = escalations_of(stack, "asker")
-    assert escalation.reason == "the client asked for a person"
-    wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
+    done = chat(stack, client, ["can i talk to a real person please", "It can wait"])
 
-    later = texts(post(stack, client, "gratitude please").json())
-    assert ALERTED in later and GROWTH_PROMPT not in later
+    assert done.returncode == 0, done.stderr
+    assert ALERTED in done.stdout and "not urgent" in done.stdout
+    assert "988" not in done.stdout  # a person, not the suicide-crisis text
+    assert "noted that it can wait" in done.stdout
+    (escalation,) = escalations_of(stack, "asker")
+    assert (escalation.reason, escalation.urgent) == ("the client asked for a person", False)
+    assert "not urgent" in reflect(stack, "escalations", "list")
+    (sent, *_) = wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
+    assert sent.payload["reason"] == "the client asked for a person"
+    # The conversation goes on while they wait; a crisis still overrides the request.
+    assert ALERTED not in texts(post(stack, client, "hi again").json())
+    crisis = texts(post(stack, client, CRISIS).json())
+    assert "are you safe right now?" in crisis
+    (escalation,) = escalations_of(stack, "asker")
+    assert escalation.urgent and escalation.reason == "the input rail found a crisis"
+    reflect(
+        stack,
+        "escalations",
+        "resolve",
+        str(escalation.id),
+        "--notes",
+        "Rang.",
+        "--clinician",
+        "First",
+    )
 
 
 def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(

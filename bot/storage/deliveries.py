@@ -59,8 +59,9 @@ def delivery_status(delivery: OutboxDelivery, escalation_state: str) -> Delivery
         state, since = "delivered", as_utc(delivery.delivered_at)
     elif escalation_state != "open" and delivery.audience in PAGING:
         state = "stopped"
-    elif delivery.failing_since is not None:
-        state, since = "failing", as_utc(delivery.failing_since)
+    elif delivery.attempts > 0:
+        # Rows from before `failing_since` was kept count from when they were queued.
+        state, since = "failing", as_utc(delivery.failing_since or delivery.created_at)
     else:
         state = "pending"
     return DeliveryStatus(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.escalation.config import Contact, OnCall
 from bot.storage.conversations import current_conversation, record
 from bot.storage.db import engine_for, init_schema
+from bot.storage.deliveries import as_utc, deliveries_of
 from bot.storage.escalations import (
     EscalationError,
     acknowledge,
@@ -124,3 +125,15 @@ def test_an_escalation_nobody_acknowledged_is_resolved_only_with_a_name(
     assert escalation.state == "open"
     resolve(session, escalation.id, "Called; safe.", "Dr. Okafor")
     assert (escalation.state, escalation.clinician) == ("resolved", "Dr. Okafor")
+
+
+def test_a_failed_row_from_before_failing_since_was_kept_counts_from_when_it_was_queued(
+    session: Session, enrolled_client: Client
+) -> None:
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", ON_CALL)
+    row = session.scalars(select(OutboxDelivery).order_by(OutboxDelivery.id)).first()
+    row.attempts, row.last_error = 3, "ConnectError: refused"  # failing_since left unset
+    session.flush()
+    first = deliveries_of(session, escalation)[0]
+    assert (first.state, first.attempts) == ("failing", 3)
+    assert first.since == as_utc(row.created_at)

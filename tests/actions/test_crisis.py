@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.crisis import ActionCrisisSupport, ActionRequestHuman
+from bot.escalation.reply import WHO_KNOWS
 from bot.storage.conversations import current_conversation, record
 from bot.storage.db import session_scope
 from bot.storage.models import Client, Escalation, OutboxDelivery
@@ -55,7 +56,7 @@ async def test_an_unenrolled_sender_is_pointed_to_people_without_an_escalation(
 ) -> None:
     await ActionRequestHuman().run(dispatcher, make_tracker(sender_id="shell"), domain)
     (message,) = dispatcher.messages
-    assert "can't reach a person" in message["text"] and "988" in message["text"]
+    assert WHO_KNOWS["nobody"] in message["text"] and "988" in message["text"]
     with session_scope(db_url) as session:
         assert escalations(session) == []
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from bot.escalation.config import ConfigError, check_config
+from bot.escalation.contact_check import check_on_call_file
 from bot.escalation.handoff import sync_rasa_pause
 from bot.readiness import GROWTH_SETTINGS
 from bot.settings import DEVELOPMENT_SECRET, Settings
@@ -25,6 +26,7 @@ from bot.storage.accounts import (
 )
 from bot.storage.conversations import messages_after
 from bot.storage.db import init_schema, session_scope
+from bot.storage.deliveries import DeliveryStatus, deliveries_of
 from bot.storage.escalations import (
     EscalationError,
     acknowledge,
@@ -189,15 +191,33 @@ def cmd_worker(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe(escalation: Escalation) -> str:
+def _describe(escalation: Escalation, deliveries: Sequence[DeliveryStatus] = ()) -> str:
     who = f" by {escalation.clinician}" if escalation.clinician else ""
     who += "" if escalation.urgent else " (not urgent: the client said it can wait)"
     notes = f"\n    notes: {escalation.notes}" if escalation.notes else ""
+    told = "".join(f"\n    {_delivery(status)}" for status in deliveries)
     return (
         f"#{escalation.id} {escalation.state}{who}  client {escalation.client_id}  "
         f"{escalation.created_at:%Y-%m-%d %H:%M:%S} UTC  ({escalation.reason})\n"
-        f"    message: {escalation.message.text}{notes}"
+        f"    message: {escalation.message.text}{notes}{told}"
     )
+
+
+def _delivery(status: DeliveryStatus) -> str:
+    """One notification: to whom and how, then pending, delivered at, failing since or stopped."""
+    if status.state == "delivered":
+        state = f"delivered {status.since:%Y-%m-%d %H:%M:%S} UTC"
+    elif status.state == "failing":
+        state = (
+            f"FAILING since {status.since:%Y-%m-%d %H:%M:%S} UTC ({status.attempts} attempts; "
+            f"last error: {status.last_error})"
+        )
+    elif status.state == "stopped":
+        state = "stopped: not sent, a clinician has it in hand"
+    else:
+        state = "pending"
+    audience = status.audience.replace("_", "-")
+    return f"{audience} {status.contact} by {status.channel} <{status.recipient}>: {state}"
 
 
 def cmd_escalations(args: argparse.Namespace) -> int:
@@ -206,9 +226,11 @@ def cmd_escalations(args: argparse.Namespace) -> int:
     init_schema(settings.app_database_url)
     with session_scope(settings.app_database_url) as session:
         if args.escalations == "list":
+            for problem in check_on_call_file(settings).problems:
+                print(f"warning: {problem}")
             found = list_escalations(session, include_resolved=args.all)
             for escalation in found:
-                print(_describe(escalation))
+                print(_describe(escalation, deliveries_of(session, escalation)))
             if not found:
                 print("no open escalations")
         elif args.escalations == "ack":
@@ -249,6 +271,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.stack import Stack, StackError
 
     settings = _settings()
+    for problem in check_on_call_file(settings).problems:  # loud, before anything starts
+        print(f"WARNING: escalations: {problem}", file=sys.stderr)
     if not args.model.exists():
         print(f"no trained model at {args.model}; run 'make run', which trains it", file=sys.stderr)
         return 1

@@ -41,6 +41,9 @@ class Settings:
     on_call_file: Path = Path("config/on_call.yml")
     # Unacknowledged this long, an escalation is sent to the next on-call contact.
     escalation_ack_s: float = 300.0
+    # When no on-call notification of an open escalation has got through and the first failure
+    # is this old, the on-call file's fallback contact is told (once per escalation).
+    fallback_after_s: float = 60.0
     webhook_secret: str = DEVELOPMENT_SECRET
     webhook_timeout_s: float = 5.0
     smtp_host: str = "127.0.0.1"

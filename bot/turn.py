@@ -22,7 +22,7 @@ from bot.escalation.concern import (
     needs_the_question,
     was_asked,
 )
-from bot.escalation.config import LineKind, on_call_contacts
+from bot.escalation.config import LineKind, on_call
 from bot.escalation.escalate import (
     CRISIS_REASON,
     SAFEGUARDING_REASON,
@@ -190,7 +190,7 @@ def _answer(
             return [], risk.level
         # A request for a person becomes a crisis escalation; then the clinician is told.
         escalate(session, settings, stored, client.id, _crisis_reason(risk))
-        contacts = on_call_contacts(settings.config_path(settings.on_call_file))
+        contacts = on_call(settings.config_path(settings.on_call_file)).contacts
         alert_joined_clinician(session, active, stored, contacts)
         session.commit()
         text = joined_crisis_reply(session, settings, client.id, active, _reply_kinds(risk, active))

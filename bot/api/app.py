@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 from fastapi import Depends, FastAPI
 
@@ -10,10 +12,13 @@ from bot.api.deps import get_settings
 from bot.api.errors import ApiError, api_error_handler
 from bot.api.schemas import HealthOut
 from bot.escalation.config import check_config
+from bot.escalation.contact_check import check_on_call_file
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.storage.db import init_schema
 from guardrails import warm_up
+
+log = logging.getLogger("reflect.entry")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,6 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or Settings.from_env()
     check_config(settings)
+    for problem in check_on_call_file(settings).problems:
+        log.warning("escalations: %s", problem)
     init_schema(settings.app_database_url)
     warm_up()
     app = FastAPI(title="Reflect entry point", version="0.1.0")
@@ -35,12 +42,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", response_model=HealthOut)
     def health(settings: Settings = Depends(get_settings)) -> HealthOut:
-        """Up when the entry point runs; `assistant` says whether Rasa answers too."""
+        """Up when the entry point runs; `assistant` says whether Rasa answers too, and
+        `escalation_contacts` whether the on-call file, as it is now, can reach anyone."""
         try:
             httpx.get(settings.rasa_url, timeout=2).raise_for_status()
             assistant = "up"
         except httpx.HTTPError:
             assistant = "down"
-        return HealthOut(status="ok", assistant=assistant)
+        return HealthOut(
+            status="ok",
+            assistant=assistant,
+            escalation_contacts=check_on_call_file(settings).status,
+        )
 
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, StrictStr, constr
 
+from bot.escalation.contact_check import ContactsStatus
+
 
 class MessageIn(BaseModel):
     """A client's message; `client_id` must match the bearer token. `client_message_id`, if
@@ -44,3 +46,5 @@ class TranscriptOut(BaseModel):
 class HealthOut(BaseModel):
     status: str
     assistant: str
+    # ok | none | example_only | no_fallback (bot/escalation/contact_check.py)
+    escalation_contacts: ContactsStatus

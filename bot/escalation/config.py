@@ -97,38 +97,60 @@ def crisis_lines(path: Path, locale: str, kind: LineKind = "crisis") -> list[str
     return list((locales.get(locale.upper()) or locales[default])[kind])
 
 
-def on_call_contacts(path: Path) -> list[Contact]:
-    """The contacts in the order they are told, read afresh so edits apply without a restart
-    (the last good copy while the file is broken)."""
-    return _last_good(_contacts, path)
+@dataclass(frozen=True)
+class OnCall:
+    """The on-call file: the contacts told in turn, and who is told when none of them can be
+    reached (`fallback`, optional)."""
+
+    contacts: tuple[Contact, ...]
+    fallback: Contact | None = None
 
 
-def _contacts(path: Path) -> list[Contact]:
-    """The contacts of an on-call file, checked."""
+ON_CALL_KEYS = {"contacts", "fallback"}
+CONTACT_KEYS = {"name", "email", "webhook"}
+
+
+def on_call(path: Path) -> OnCall:
+    """The on-call file, read afresh so edits apply without a restart (the last good copy while
+    the file is broken)."""
+    return _last_good(_on_call, path)
+
+
+def _on_call(path: Path) -> OnCall:
+    """The contacts and fallback of an on-call file, checked; unknown keys are refused."""
     config = _yaml(path)
-    contacts = config.get("contacts") if isinstance(config, dict) else None
+    if not isinstance(config, dict) or not set(config) <= ON_CALL_KEYS:
+        raise ConfigError(f"{path}: expected a 'contacts' list and an optional 'fallback' only")
+    contacts = config.get("contacts")
     if not isinstance(contacts, list):
         raise ConfigError(f"{path}: expected a 'contacts' list")
-    found = []
-    for index, entry in enumerate(contacts, start=1):
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("name"), str)
-            or not set(entry) <= {"name", "email", "webhook"}
-            or not (entry.get("email") or entry.get("webhook"))
-        ):
-            raise ConfigError(
-                f"{path}: contact {index} needs a 'name' and an 'email' or a 'webhook' (no other "
-                "keys)"
-            )
-        found.append(
-            Contact(name=entry["name"], email=entry.get("email"), webhook=entry.get("webhook"))
+    fallback = config.get("fallback")
+    return OnCall(
+        contacts=tuple(
+            _contact(path, f"contact {index}", entry)
+            for index, entry in enumerate(contacts, start=1)
+        ),
+        fallback=None if fallback is None else _contact(path, "the fallback", fallback),
+    )
+
+
+def _contact(path: Path, label: str, entry: Any) -> Contact:
+    """One entry of the on-call file, checked; `label` names it in the error."""
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("name"), str)
+        or not set(entry) <= CONTACT_KEYS
+        or not (entry.get("email") or entry.get("webhook"))
+        or not all(isinstance(entry.get(key), (str, type(None))) for key in ("email", "webhook"))
+    ):
+        raise ConfigError(
+            f"{path}: {label} needs a 'name' and an 'email' or a 'webhook' (no other keys)"
         )
-    return found
+    return Contact(name=entry["name"], email=entry.get("email"), webhook=entry.get("webhook"))
 
 
 def check_config(settings: Settings) -> None:
     """Reads the settings' crisis-lines and on-call files once; ConfigError on the first problem.
     Good files become the last good copies used if a later edit breaks them."""
     _last_good(_resources, settings.config_path(settings.crisis_resources_file), strict=True)
-    _last_good(_contacts, settings.config_path(settings.on_call_file), strict=True)
+    _last_good(_on_call, settings.config_path(settings.on_call_file), strict=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.escalation.config import on_call_contacts
+from bot.escalation.config import on_call
 from bot.settings import Settings
 from bot.storage.escalations import (
     ASKED_REASON,
@@ -24,15 +24,16 @@ __all__ = ["ASKED_REASON", "CRISIS_REASON", "SAFEGUARDING_REASON", "SAID_YES_REA
 def escalate(
     session: Session, settings: Settings, message: Message, client_id: str, reason: str
 ) -> Escalation:
-    """The client's active escalation, or a new one told to the first contact; caller commits.
+    """The client's active escalation, or a new one told to the first contact (and the client's
+    therapist); the caller commits.
 
     A crisis while a request for a person is open turns that request into a crisis
     escalation, marked urgent and told again at once.
     """
     active = active_escalation(session, client_id)
-    contacts = on_call_contacts(settings.config_path(settings.on_call_file))
+    config = on_call(settings.config_path(settings.on_call_file))
     if active is None:
-        return open_escalation(session, message, client_id, reason, contacts)
+        return open_escalation(session, message, client_id, reason, config)
     if reason != ASKED_REASON and not is_crisis_mode(active):
-        raise_to_crisis(session, active, message, reason, contacts)
+        raise_to_crisis(session, active, message, reason, config)
     return active

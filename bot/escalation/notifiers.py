@@ -40,18 +40,49 @@ def send_email(settings: Settings, address: str, payload: dict[str, Any]) -> Non
     message = EmailMessage()
     message["From"] = settings.smtp_sender
     message["To"] = address
-    message["Subject"] = (
-        f"Reflect escalation #{payload['escalation_id']}: client {payload['client_id']}"
+    message["Subject"], body = email_text(payload)
+    message.set_content(body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        smtp.send_message(message)
+
+
+def email_text(payload: dict[str, Any]) -> tuple[str, str]:
+    """The subject and plain-text body of an email notification, by who it is for."""
+    if payload.get("audience") == "therapist":
+        return _therapist_email(payload)
+    why_you = (
+        "You are the fallback contact: no on-call contact could be reached about this.\n\n"
+        if payload.get("audience") == "fallback"
+        else ""
     )
-    message.set_content(
-        f"Client {payload['client_id']} needs a person ({payload['reason']}).\n\n"
+    return (
+        f"Reflect escalation #{payload['escalation_id']}: client {payload['client_id']}",
+        f"{why_you}Client {payload['client_id']} needs a person ({payload['reason']}).\n\n"
         f"Their message: {payload['message']}\n"
         f"Level: {payload['level']}; signals: {', '.join(payload['signals']) or 'none'}\n"
         f"Raised at: {payload['created_at']} UTC\n\n"
-        f"Acknowledge: {payload['acknowledge_with']}\n"
+        f"Acknowledge: {payload['acknowledge_with']}\n",
     )
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-        smtp.send_message(message)
+
+
+def _therapist_email(payload: dict[str, Any]) -> tuple[str, str]:
+    """The therapist's notice: what happened and who to talk to, without the client's words."""
+    name = payload["client_name"]
+    team = "\n".join(
+        f"- {c['name']}" + (f" <{c['email']}>" if c["email"] else "") for c in payload["on_call"]
+    )
+    return (
+        f"Reflect escalation #{payload['escalation_id']}: your client {name}",
+        f"Your client {name} ({payload['client_id']}) was escalated to the on-call team at "
+        f"{payload['created_at']} UTC: {payload['reason']}.\n"
+        f"Level: {payload['level']}; signals: {', '.join(payload['signals']) or 'none'}\n\n"
+        "The on-call team is being paged and handles the immediate response. You are told "
+        f"because you are {name}'s therapist, so that you can follow up with the team and "
+        "with them.\n\n"
+        f"The on-call team:\n{team or '- (none is configured)'}\n\n"
+        "This notice does not quote what your client wrote; the on-call team has it, and so "
+        f"does the escalation record (#{payload['escalation_id']}).\n",
+    )
 
 
 # Adding a channel is adding a function here and a field to the on-call contacts.

@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from bot.escalation.config import LINE_KINDS, LineKind, crisis_lines
 from bot.settings import Settings
+from bot.storage.deliveries import Reach, deliveries_of, reach
+from bot.storage.escalations import active_escalation
 from bot.storage.models import Client, Escalation, SafetyPlan
 
 PLAN_PARTS = (
@@ -21,15 +23,33 @@ SAFETY_QUESTION = (
     "Thank you for telling me. That sounds really painful, and I'm glad you said it. "
     "I want to ask you directly: are you safe right now?"
 )
-ALERTED = (
-    "I've let the on-call clinician from your care team know, so a person can reach out to you."
-)
+# Who has word of the escalation, said as it is at that moment (bot/storage/deliveries.py).
+WHO_KNOWS: dict[Reach, str] = {
+    "telling": (
+        "I'm letting the on-call clinician from your care team know, so a person can reach out "
+        "to you."
+    ),
+    "told": (
+        "The on-call clinician from your care team has been told, so a person can reach out to "
+        "you."
+    ),
+    "still_trying": (
+        "I haven't been able to reach the on-call clinician from your care team yet, and I'm "
+        "still trying. Please don't wait for them: reach out to one of these lines now."
+    ),
+    "nobody": (
+        "I can't reach an on-call clinician from here, so please contact your care team or one "
+        "of these lines now."
+    ),
+}
+THERAPIST_TOO = "I'm letting your therapist know as well."
 STILL_HERE = "I'm still here and I read what you wrote."
-HANDED_OVER = (
-    "Of course. I'm letting the on-call clinician from your care team know that you'd like to "
-    "talk with a person, so they can get in touch. It may not be straight away. If it can wait, "
-    "tell me it's not urgent and they'll see that. If you don't feel safe before they reach you, "
-    "tell me, or call your local emergency number."
+HANDED_OVER = "Of course."
+# After who has word: honest that a person may take a while, and what to do meanwhile.
+WHILE_YOU_WAIT = (
+    "A person may not be able to reply straight away. If it can wait, tell me it's not urgent "
+    "and they'll see that. If you don't feel safe before they reach you, tell me, or call your "
+    "local emergency number."
 )
 NOTED_NOT_URGENT = (
     "Thank you, I've noted that it can wait. The clinician still has your request, and we can "
@@ -38,9 +58,6 @@ NOTED_NOT_URGENT = (
 NOTHING_WAITING = (
     "There's no request for a person waiting right now. If you'd like one, just ask to talk "
     "to someone."
-)
-NOBODY_TOLD = (
-    "I can't reach a person from here, so please contact your care team or one of these lines."
 )
 NOT_A_PERSON = "I'm an automated companion, so I can't be with you the way a person can."
 # Abuse and violence get validation and the lines that help with them, not the suicide question.
@@ -88,6 +105,19 @@ def english_only(language: str) -> str:
     return " ".join(filter(None, (ENGLISH_ONLY, ENGLISH_ONLY_IN.get(language))))
 
 
+def who_knows(session: Session, client_id: str, *, opening: bool) -> str:
+    """What is true right now about who has word of the client's active escalation; on an
+    `opening` turn, that their therapist is being told too, when they have one."""
+    escalation = active_escalation(session, client_id)
+    if escalation is None:
+        return WHO_KNOWS["nobody"]
+    statuses = deliveries_of(session, escalation)
+    said = WHO_KNOWS[reach(escalation, statuses)]
+    if opening and any(s.audience == "therapist" for s in statuses):
+        said = f"{said} {THERAPIST_TOO}"
+    return said
+
+
 def _plan(session: Session, client_id: str) -> str | None:
     plan = session.get(SafetyPlan, client_id)
     if plan is None:
@@ -111,7 +141,8 @@ def crisis_reply(
     `kinds` holds "crisis" (suicide, self-harm and other risk: the safety question, the crisis
     lines and the client's safety plan) and/or "safeguarding" (abuse or violence disclosed:
     validation without the safety question, and the safeguarding lines). `asks` is false for
-    later turns in crisis mode, which get a shorter opening.
+    later turns in crisis mode, which get a shorter opening. With `alerted` (the client has an
+    active escalation) it says who has word of it, as it is at that moment.
     """
     if not asks:
         first = STILL_HERE
@@ -119,7 +150,7 @@ def crisis_reply(
         first = SAFETY_QUESTION
     else:
         first = SAFEGUARDING_OPENING
-    opening = f"{first} {ALERTED}" if alerted else first
+    opening = f"{first} {who_knows(session, client_id, opening=asks)}" if alerted else first
     return support_reply(
         session, settings, client_id, opening, tuple(k for k in LINE_KINDS if k in kinds)
     )
@@ -150,11 +181,16 @@ def other_language_reply(
 
 
 def handoff_reply(session: Session, settings: Settings, client_id: str, *, alerted: bool) -> str:
-    """The answer to asking for a person: honest about who is being told and that it may take
-    a while; the crisis lines only when nobody can be told from here."""
-    if alerted:
-        return HANDED_OVER
-    return support_reply(session, settings, client_id, NOBODY_TOLD)
+    """The answer to asking for a person: who has word, as it is now (`alerted`: an escalation
+    is active), and that it may take a while. The crisis lines come with it only when word has
+    not got through, or cannot be sent from here; asking for a person is not a crisis."""
+    escalation = active_escalation(session, client_id) if alerted else None
+    if escalation is None:
+        return support_reply(session, settings, client_id, f"{HANDED_OVER} {WHO_KNOWS['nobody']}")
+    said = who_knows(session, client_id, opening=True)
+    if reach(escalation, deliveries_of(session, escalation)) in ("still_trying", "nobody"):
+        return support_reply(session, settings, client_id, f"{HANDED_OVER} {said}")
+    return f"{HANDED_OVER} {said} {WHILE_YOU_WAIT}"
 
 
 def support_reply(

@@ -6,14 +6,15 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.escalation.config import on_call_contacts
+from bot.escalation.config import on_call
 from bot.escalation.notifiers import NOTIFIERS
 from bot.settings import Settings
 from bot.storage.db import init_schema, session_scope
-from bot.storage.escalations import renotify_overdue
+from bot.storage.deliveries import PAGING
+from bot.storage.escalations import renotify_overdue, tell_fallback_where_unreached
 from bot.storage.models import Escalation, OutboxDelivery, utcnow
 
 log = logging.getLogger("reflect.worker")
@@ -27,9 +28,10 @@ def backoff_s(attempts: int, cap_s: float) -> float:
 
 def deliver_due(session: Session, settings: Settings, now: datetime) -> int:
     """Tries each due delivery once, committing after each; returns how many got through.
-    Only escalations still open are sent: once a clinician has acknowledged or resolved one,
-    the deliveries still waiting for it (a receiver that was down, a re-notification) are
-    left unsent, so nobody is paged about a crisis already in hand."""
+    Pages go out only for escalations still open: once a clinician has acknowledged or resolved
+    one, the pages still waiting for it (a receiver that was down, a re-notification) are left
+    unsent, so nobody is paged about a crisis already in hand. The therapist's notice is sent
+    whatever the state."""
     due = list(
         session.scalars(
             select(OutboxDelivery.id)
@@ -37,7 +39,7 @@ def deliver_due(session: Session, settings: Settings, now: datetime) -> int:
             .where(
                 OutboxDelivery.delivered_at.is_(None),
                 OutboxDelivery.next_attempt_at <= now,
-                Escalation.state == "open",
+                or_(Escalation.state == "open", OutboxDelivery.audience.not_in(PAGING)),
             )
             .order_by(OutboxDelivery.id)
             .limit(BATCH)
@@ -54,6 +56,7 @@ def deliver_due(session: Session, settings: Settings, now: datetime) -> int:
             NOTIFIERS[delivery.channel](settings, recipient, payload)
         except Exception as error:  # any failure is retried later; nothing is dropped
             delivery.attempts += 1
+            delivery.failing_since = delivery.failing_since or utcnow()
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
             delivery.next_attempt_at = utcnow() + timedelta(
                 seconds=backoff_s(delivery.attempts, settings.outbox_max_backoff_s)
@@ -68,10 +71,21 @@ def deliver_due(session: Session, settings: Settings, now: datetime) -> int:
 
 
 def run_once(settings: Settings) -> None:
-    """One pass: queue re-notifications that are due, then deliver what is due."""
-    contacts = on_call_contacts(settings.config_path(settings.on_call_file))
+    """One pass: queue re-notifications and fallbacks that are due, then deliver what is due."""
+    config = on_call(settings.config_path(settings.on_call_file))
     with session_scope(settings.app_database_url) as session:
-        renotify_overdue(session, contacts, settings.escalation_ack_s, utcnow())
+        renotify_overdue(session, config.contacts, settings.escalation_ack_s, utcnow())
+        fallback = config.fallback
+        if fallback is not None:
+            after_s = settings.fallback_after_s
+            for escalation in tell_fallback_where_unreached(session, fallback, after_s, utcnow()):
+                log.warning(
+                    "escalation %s: no on-call contact reached for over %.0f s; telling the "
+                    "fallback contact %s",
+                    escalation.id,
+                    after_s,
+                    fallback.name,
+                )
         session.commit()
         deliver_due(session, settings, utcnow())
 

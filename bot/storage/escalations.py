@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.escalation.config import Contact
+from bot.escalation.config import Contact, OnCall
 from bot.storage.conversations import latest_conversation_id
-from bot.storage.models import Escalation, Message, OutboxDelivery, utcnow
+from bot.storage.deliveries import Audience, deliveries_of, unreached_since
+from bot.storage.models import Client, Escalation, Message, OutboxDelivery, utcnow
 
 ACTIVE = ("open", "acknowledged")
 # The reason of a client's own request for a person: the one escalation that is not crisis mode.
@@ -39,9 +40,10 @@ def is_crisis_mode(escalation: Escalation | None) -> bool:
 
 
 def open_escalation(
-    session: Session, message: Message, client_id: str, reason: str, contacts: Sequence[Contact]
+    session: Session, message: Message, client_id: str, reason: str, on_call: OnCall
 ) -> Escalation:
-    """Records the escalation and queues word to the first contact; the caller commits."""
+    """Records the escalation and queues word to the first contact (the fallback contact when
+    there is none) and to the client's therapist, if they have one; the caller commits."""
     escalation = Escalation(
         client_id=client_id,
         conversation_id=message.conversation_id,
@@ -55,8 +57,16 @@ def open_escalation(
     )
     session.add(escalation)
     session.flush()
-    if contacts:
-        _queue(session, escalation, contacts[0], message.text)
+    if on_call.contacts:
+        first = on_call.contacts[0]
+        _queue(session, escalation, first, "on_call", notification(escalation, first, message.text))
+    elif on_call.fallback is not None:
+        _tell_fallback(session, escalation, on_call.fallback, utcnow())
+    client = session.get(Client, client_id)
+    if client is not None and client.therapist is not None:
+        therapist = Contact(client.therapist.name, email=client.therapist.email)
+        payload = therapist_notice(escalation, client, on_call)
+        _queue(session, escalation, therapist, "therapist", payload)
     return escalation
 
 
@@ -64,15 +74,15 @@ def _queue(
     session: Session,
     escalation: Escalation,
     contact: Contact,
-    text: str,
-    event: Literal["escalation", "crisis_while_joined"] = "escalation",
+    audience: Audience,
+    payload: dict[str, Any],
 ) -> None:
-    payload = {**notification(escalation, contact, text), "event": event}
     for channel, recipient in (("webhook", contact.webhook), ("email", contact.email)):
         if recipient:
             session.add(
                 OutboxDelivery(
                     escalation_id=escalation.id,
+                    audience=audience,
                     channel=channel,
                     recipient=recipient,
                     payload=payload,
@@ -82,10 +92,14 @@ def _queue(
     session.flush()
 
 
-def notification(escalation: Escalation, contact: Contact, text: str) -> dict[str, Any]:
-    """What a clinician is told: enough to act on without opening anything else."""
+def notification(
+    escalation: Escalation, contact: Contact, text: str, audience: Audience = "on_call"
+) -> dict[str, Any]:
+    """What an on-call (or fallback) clinician is told: enough to act on without opening
+    anything else."""
     return {
         "event": "escalation",
+        "audience": audience,
         "escalation_id": escalation.id,
         "client_id": escalation.client_id,
         "conversation_id": escalation.conversation_id,
@@ -105,23 +119,25 @@ def alert_joined_clinician(
     session: Session, escalation: Escalation, message: Message, contacts: Sequence[Contact]
 ) -> None:
     """Word of a new crisis message while a clinician is in the chat, to that clinician's
-    contact (matched by name), else to the contact told last; the caller commits."""
+    contact (matched by name), else to the contact told last; the caller commits. Sent whatever
+    the escalation's state: the clinician has it in hand, and this is for them."""
     named = [contact for contact in contacts if contact.name == escalation.joined_by]
     if not (named or contacts):
         return
     contact = named[0] if named else contacts[escalation.contact_index % len(contacts)]
-    _queue(session, escalation, contact, message.text, event="crisis_while_joined")
+    payload = {
+        **notification(escalation, contact, message.text, "joined"),
+        "event": "crisis_while_joined",
+    }
+    _queue(session, escalation, contact, "joined", payload)
 
 
 def raise_to_crisis(
-    session: Session,
-    escalation: Escalation,
-    message: Message,
-    reason: str,
-    contacts: Sequence[Contact],
+    session: Session, escalation: Escalation, message: Message, reason: str, on_call: OnCall
 ) -> None:
     """A crisis during an open request for a person: the escalation takes the crisis's reason,
-    level and message, becomes urgent, and the contact told last hears it now; caller commits."""
+    level and message, becomes urgent, and the contact told last (else the fallback) hears it
+    now; the caller commits."""
     escalation.reason = reason
     escalation.urgent = True
     escalation.message_id = message.id
@@ -129,9 +145,13 @@ def raise_to_crisis(
     escalation.risk_level = message.risk_level or "crisis"
     escalation.risk_signals = list(message.risk_signals or [])
     escalation.notified_at = utcnow()
+    contacts = on_call.contacts
     if contacts:
         contact = contacts[escalation.contact_index % len(contacts)]
-        _queue(session, escalation, contact, message.text)
+        payload = notification(escalation, contact, message.text)
+        _queue(session, escalation, contact, "on_call", payload)
+    elif on_call.fallback is not None:
+        _tell_fallback(session, escalation, on_call.fallback, utcnow())
 
 
 def mark_not_urgent(session: Session, client_id: str) -> Escalation | None:
@@ -142,6 +162,52 @@ def mark_not_urgent(session: Session, client_id: str) -> Escalation | None:
         return None
     active.urgent = False
     return active
+
+
+def therapist_notice(escalation: Escalation, client: Client, on_call: OnCall) -> dict[str, Any]:
+    """What the client's therapist is told: that an escalation was raised for their client, why
+    and when, and who is on call to talk to. It does not quote the client's words: the on-call
+    team acts on those, and the therapist learns them from the team or the record."""
+    return {
+        "event": "escalation",
+        "audience": "therapist",
+        "escalation_id": escalation.id,
+        "client_id": escalation.client_id,
+        "client_name": client.display_name,
+        "reason": escalation.reason,
+        "level": escalation.risk_level,
+        "signals": list(escalation.risk_signals),
+        "created_at": escalation.created_at.isoformat(),
+        "contact": client.therapist.name,
+        "on_call": [
+            {"name": c.name, "email": c.email}
+            for c in (*on_call.contacts, *([on_call.fallback] if on_call.fallback else []))
+        ],
+    }
+
+
+def _tell_fallback(
+    session: Session, escalation: Escalation, fallback: Contact, now: datetime
+) -> None:
+    escalation.fallback_at = now
+    payload = notification(escalation, fallback, escalation.message.text, "fallback")
+    _queue(session, escalation, fallback, "fallback", payload)
+
+
+def tell_fallback_where_unreached(
+    session: Session, fallback: Contact, after_s: float, now: datetime
+) -> list[Escalation]:
+    """Open escalations none of whose on-call notifications got through, the first failing
+    over `after_s` seconds before `now`, go to the fallback contact: once per escalation.
+    Returns those told now; the caller commits."""
+    told = []
+    waiting = select(Escalation).where(Escalation.state == "open", Escalation.fallback_at.is_(None))
+    for escalation in list(session.scalars(waiting)):
+        since = unreached_since(deliveries_of(session, escalation))
+        if since is not None and since <= now - timedelta(seconds=after_s):
+            _tell_fallback(session, escalation, fallback, now)
+            told.append(escalation)
+    return told
 
 
 def renotify_overdue(
@@ -159,7 +225,9 @@ def renotify_overdue(
     for escalation in overdue if contacts else []:
         escalation.contact_index = (escalation.contact_index + 1) % len(contacts)
         escalation.notified_at = now
-        _queue(session, escalation, contacts[escalation.contact_index], escalation.message.text)
+        contact = contacts[escalation.contact_index]
+        payload = notification(escalation, contact, escalation.message.text)
+        _queue(session, escalation, contact, "on_call", payload)
     return overdue
 
 

@@ -194,6 +194,8 @@ class Escalation(Base):
     # Index into the on-call list of the contact told most recently, and when.
     contact_index = Column(Integer, nullable=False, default=0)
     notified_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # When the on-call file's fallback contact was queued, because no contact could be reached.
+    fallback_at = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     acknowledged_at = Column(DateTime(timezone=True), nullable=True)
     resolved_at = Column(DateTime(timezone=True), nullable=True)
@@ -208,12 +210,16 @@ class OutboxDelivery(Base):
 
     id = Column(Integer, primary_key=True)
     escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=False, index=True)
+    # on_call | fallback | therapist (bot/storage/deliveries.py, Audience)
+    audience = Column(String(16), nullable=False, default="on_call", server_default="on_call")
     channel = Column(String(16), nullable=False)  # webhook | email
     recipient = Column(String(500), nullable=False)
     payload = Column(JSON, nullable=False)
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     delivered_at = Column(DateTime(timezone=True), nullable=True)
+    # The first failed attempt, kept until it is delivered: "failing since".
+    failing_since = Column(DateTime(timezone=True), nullable=True)
     last_error = Column(Text, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from actions.crisis import ActionCrisisSupport, ActionPersonNotUrgent, ActionRequestHuman
 from bot.escalation.escalate import CRISIS_REASON, escalate
-from bot.escalation.reply import NOTED_NOT_URGENT, NOTHING_WAITING, SAFETY_QUESTION
+from bot.escalation.reply import NOTED_NOT_URGENT, NOTHING_WAITING, SAFETY_QUESTION, WHO_KNOWS
 from bot.settings import Settings
 from bot.storage.conversations import current_conversation, record
 from bot.storage.db import session_scope
@@ -106,7 +106,7 @@ async def test_an_unenrolled_sender_is_pointed_to_people_without_an_escalation(
 ) -> None:
     await ActionRequestHuman().run(dispatcher, make_tracker(sender_id="shell"), domain)
     (message,) = dispatcher.messages
-    assert "can't reach a person" in message["text"] and "988" in message["text"]
+    assert WHO_KNOWS["nobody"] in message["text"] and "988" in message["text"]
     with session_scope(db_url) as session:
         assert escalations(session) == []
 

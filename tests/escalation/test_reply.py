@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.escalation.config import crisis_lines
-from bot.escalation.reply import crisis_reply, handoff_reply
+from bot.escalation.config import Contact, crisis_lines
+from bot.escalation.reply import (
+    HANDED_OVER,
+    SAFETY_QUESTION,
+    THERAPIST_TOO,
+    WHO_KNOWS,
+    crisis_reply,
+    handoff_reply,
+    support_reply,
+)
+from bot.escalation.worker import deliver_due
 from bot.settings import Settings
-from bot.storage.models import Client, SafetyPlan
+from bot.storage.accounts import add_client
+from bot.storage.escalations import acknowledge
+from bot.storage.models import Client, SafetyPlan, utcnow
 from guardrails import check_reply
+from tests.escalation.test_worker import escalate_pills
+from tests.receivers import WebhookReceiver
+from tests.stack.conftest import free_port
 
 SETTINGS = Settings()
 RESOURCES = SETTINGS.config_path(SETTINGS.crisis_resources_file)
@@ -53,5 +70,49 @@ def test_every_variant_passes_the_output_rail(
         for alerted in (True, False)
         for asks in (True, False)
     ] + [handoff_reply(session, SETTINGS, "sam", alerted=a) for a in (True, False)]
+    replies += [
+        support_reply(session, SETTINGS, "sam", f"{SAFETY_QUESTION} {said} {THERAPIST_TOO}")
+        for said in WHO_KNOWS.values()
+    ]
     for reply in replies:
         assert check_reply(reply, level).verdict == "allow", reply
+
+
+def test_the_client_is_told_what_is_true_about_who_has_word(
+    session: Session, enrolled_client: Client
+) -> None:
+    webhook = WebhookReceiver(free_port(), "secret")
+    settings = replace(SETTINGS, webhook_secret="secret", smtp_port=free_port())
+    escalation = escalate_pills(session, Contact("First", webhook=webhook.url("/hook")))
+
+    def said(asks: bool = False) -> str:
+        return crisis_reply(session, settings, "sam", alerted=True, asks=asks)
+
+    first = said(asks=True)
+    assert f"{SAFETY_QUESTION} {WHO_KNOWS['telling']} {THERAPIST_TOO}" in first
+    assert "988" in first  # the lines, whoever is told
+    assert WHO_KNOWS["telling"] in said() and THERAPIST_TOO not in said()
+    deliver_due(session, settings, utcnow())  # the receiver is down
+    assert WHO_KNOWS["still_trying"] in said() and "988" in said()
+    webhook.start()
+    try:
+        deliver_due(session, settings, utcnow() + timedelta(seconds=5))
+    finally:
+        webhook.stop()
+    assert WHO_KNOWS["told"] in said()
+    acknowledge(session, escalation.id, "Dr. Okafor")
+    assert WHO_KNOWS["told"] in said()
+
+
+def test_with_nobody_to_tell_the_client_is_told_so_and_given_the_lines(
+    session: Session, enrolled_client: Client
+) -> None:
+    add_client(session, "Kim", client_id="kim")
+    escalate_pills(session, None, client="kim")  # no contact, no fallback, no therapist
+    crisis = crisis_reply(session, SETTINGS, "kim", alerted=True, asks=True)
+    assert f"{SAFETY_QUESTION} {WHO_KNOWS['nobody']}" in crisis and "988" in crisis
+    assert THERAPIST_TOO not in crisis
+    asked = handoff_reply(session, SETTINGS, "kim", alerted=True)
+    assert asked.startswith(f"{HANDED_OVER} {WHO_KNOWS['nobody']}") and "988" in asked
+    unenrolled = handoff_reply(session, SETTINGS, "someone", alerted=False)
+    assert unenrolled.startswith(f"{HANDED_OVER} {WHO_KNOWS['nobody']}")

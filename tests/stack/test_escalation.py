@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select
 
 from bot.chat import ChatSession
 from bot.escalation.concern import ANSWERED_NO
+from bot.escalation.reply import THERAPIST_TOO, WHO_KNOWS
 from bot.stack import Stack
+from bot.storage.accounts import add_client, add_therapist
 from bot.storage.db import session_scope
 from bot.storage.models import Escalation, OutboxDelivery
 from tests.receivers import wait_for
 from tests.stack.conftest import (
+    MODEL,
     REFLECT,
     Enrolled,
     Receivers,
     chat,
+    free_port,
     post,
     rasa_events,
     stack_settings,
@@ -324,3 +330,70 @@ def test_an_on_call_file_broken_while_running_never_loses_a_crisis(
     assert escalation.message.text == CRISIS
     # The last good copy of the contacts was used: the first contact is told as usual.
     assert wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/first"))
+
+
+def test_an_unreachable_contact_shows_failing_and_the_fallback_and_the_therapist_get_word(
+    tmp_path: Path, receivers: Receivers
+) -> None:
+    """Its own entry point and worker (no Rasa needed), with an on-call contact whose port is
+    closed and a fallback that answers; the shared stack is left as it is."""
+    closed = f"http://127.0.0.1:{free_port()}/page"
+    on_call = tmp_path / "on_call.yml"
+    on_call.write_text(
+        f"contacts:\n  - {{name: Unreachable, webhook: '{closed}'}}\n"
+        f"fallback: {{name: Duty desk, webhook: '{receivers.webhook.url('/fallback')}'}}\n",
+        encoding="utf-8",
+    )
+    settings = stack_settings(
+        tmp_path / "var",
+        on_call_file=on_call,
+        smtp_port=receivers.smtp.port,
+        fallback_after_s=2.0,
+    )
+    small = Stack(settings, MODEL)
+    small.start(only=("worker", "entry"))
+    try:
+        with session_scope(settings.app_database_url) as session:
+            therapist = add_therapist(session, "Dr. Lee", "lee@clinic.example")
+            _, token = add_client(session, "Robin", client_id="robin", therapist_id=therapist.id)
+        robin = Enrolled("robin", token)
+
+        def health() -> dict:
+            return httpx.get(f"{settings.entry_url}/healthz", timeout=30).json()
+
+        assert health()["escalation_contacts"] == "ok"
+        first = texts(post(small, robin, CRISIS).json())
+        assert f"{WHO_KNOWS['telling']} {THERAPIST_TOO}" in first and "988" in first
+        (escalation,) = escalations_of(small, "robin")
+
+        (word,) = wait_for(lambda: receivers.webhook.for_escalation(escalation.id, "/fallback"))
+        assert (word.payload["audience"], word.payload["message"]) == ("fallback", CRISIS)
+        wait_for(lambda: [m for m in receivers.smtp.messages if m["To"] == "lee@clinic.example"])
+        when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
+        delivered = [
+            rf"fallback Duty desk by webhook <[^>]+>: delivered {when}",
+            rf"therapist Dr. Lee by email <lee@clinic.example>: delivered {when}",
+        ]
+        # The worker records each delivery just after its receiver has it.
+        listing = wait_for(
+            lambda: (out := reflect(small, "escalations", "list"))
+            and all(re.search(pattern, out) for pattern in delivered)
+            and out
+        )
+        failing = rf"on-call Unreachable by webhook <{closed}>: FAILING since {when}"
+        assert re.search(failing, listing), listing
+        assert WHO_KNOWS["told"] in texts(post(small, robin, "are you there?").json())
+
+        worker_log = (settings.var_dir / "logs" / "worker.log").read_text(encoding="utf-8")
+        assert f"escalation {escalation.id}: no on-call contact reached" in worker_log
+        assert "telling the fallback contact Duty desk" in worker_log
+        assert CRISIS not in worker_log
+
+        on_call.write_text(
+            "contacts:\n  - {name: Example, email: oncall@clinic.example}\n", encoding="utf-8"
+        )
+        assert health()["escalation_contacts"] == "example_only"
+        on_call.write_text("contacts: []\n", encoding="utf-8")
+        assert health() == {"status": "ok", "assistant": "down", "escalation_contacts": "none"}
+    finally:
+        small.stop()

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from bot.escalation.config import Contact
+from bot.escalation.config import Contact, OnCall
 from bot.storage.conversations import current_conversation, record
 from bot.storage.db import engine_for, init_schema
+from bot.storage.deliveries import as_utc, deliveries_of
 from bot.storage.escalations import (
     EscalationError,
     acknowledge,
@@ -26,6 +27,7 @@ CONTACTS = [
     Contact("First", email="first@clinic.example", webhook="http://127.0.0.1:1/first"),
     Contact("Second", email="second@clinic.example"),
 ]
+ON_CALL = OnCall(tuple(CONTACTS))
 
 
 def crisis_message(session: Session) -> Message:
@@ -43,7 +45,7 @@ def test_opening_records_the_message_and_queues_the_first_contact(
     session: Session, enrolled_client: Client
 ) -> None:
     message = crisis_message(session)
-    escalation = open_escalation(session, message, "sam", "a reason", CONTACTS)
+    escalation = open_escalation(session, message, "sam", "a reason", ON_CALL)
 
     assert (escalation.state, escalation.risk_level, escalation.risk_signals) == (
         "open",
@@ -55,6 +57,7 @@ def test_opening_records_the_message_and_queues_the_first_contact(
     assert outbox(session) == [
         ("webhook", "http://127.0.0.1:1/first", "First"),
         ("email", "first@clinic.example", "First"),
+        ("email", "rivera@clinic.example", "Dr. Rivera"),  # Sam's therapist
     ]
     assert active_escalation(session, "sam") is escalation
 
@@ -62,7 +65,7 @@ def test_opening_records_the_message_and_queues_the_first_contact(
 def test_overdue_escalations_go_to_the_next_contact_then_round_again(
     session: Session, enrolled_client: Client
 ) -> None:
-    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", CONTACTS)
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", ON_CALL)
     assert renotify_overdue(session, CONTACTS, 300, utcnow()) == []
 
     later = utcnow() + timedelta(seconds=301)
@@ -75,7 +78,7 @@ def test_overdue_escalations_go_to_the_next_contact_then_round_again(
 def test_an_acknowledged_escalation_is_not_sent_on(
     session: Session, enrolled_client: Client
 ) -> None:
-    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", CONTACTS)
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", ON_CALL)
     acknowledge(session, escalation.id, "Dr. Rivera")
     assert renotify_overdue(session, CONTACTS, 300, utcnow() + timedelta(hours=1)) == []
     assert active_escalation(session, "sam") is escalation  # still in crisis mode
@@ -116,9 +119,21 @@ def test_an_older_database_gets_the_locale_column(tmp_path) -> None:
 def test_an_escalation_nobody_acknowledged_is_resolved_only_with_a_name(
     session: Session, enrolled_client: Client
 ) -> None:
-    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", CONTACTS)
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", ON_CALL)
     with pytest.raises(EscalationError, match="--clinician"):
         resolve(session, escalation.id, "Called; safe.")
     assert escalation.state == "open"
     resolve(session, escalation.id, "Called; safe.", "Dr. Okafor")
     assert (escalation.state, escalation.clinician) == ("resolved", "Dr. Okafor")
+
+
+def test_a_failed_row_from_before_failing_since_was_kept_counts_from_when_it_was_queued(
+    session: Session, enrolled_client: Client
+) -> None:
+    escalation = open_escalation(session, crisis_message(session), "sam", "a reason", ON_CALL)
+    row = session.scalars(select(OutboxDelivery).order_by(OutboxDelivery.id)).first()
+    row.attempts, row.last_error = 3, "ConnectError: refused"  # failing_since left unset
+    session.flush()
+    first = deliveries_of(session, escalation)[0]
+    assert (first.state, first.attempts) == ("failing", 3)
+    assert first.since == as_utc(row.created_at)

@@ -186,7 +186,9 @@ def _answer(
     if active is not None and joined:
         # A clinician is in the chat: they answer. A new crisis is flagged to them at once, and
         # the client gets the lines, briefly, without the bot taking over.
-        if risk.level != "crisis":
+        # Judged on the message alone: after a crisis, the rail's context would raise every
+        # message of the hand-over, and the clinician reads those anyway.
+        if risk.level != "crisis" or assess_risk(stored.text).level != "crisis":
             return [], risk.level
         # A request for a person becomes a crisis escalation; then the clinician is told.
         escalate(session, settings, stored, client.id, _crisis_reason(risk))

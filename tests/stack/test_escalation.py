@@ -257,7 +257,7 @@ def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
 
     reflect(stack, "escalations", "join", str(escalation.id), "--clinician", "Dr. Rivera")
     assert rasa_events(stack, "joined")[-1]["event"] == "pause"  # ConversationPaused
-    quiet = post(stack, client, "is someone there?")
+    quiet = post(stack, client, "hello, are you there?")
     assert quiet.status_code == 200
     assert quiet.json()["replies"] == []
     reflect(stack, "escalations", "say", str(escalation.id), "I'm here. Are you somewhere safe?")
@@ -270,7 +270,7 @@ def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
     ).json()["messages"]
     assert [m["sender"] for m in polled][-2:] == ["client", "clinician"]
     transcript = reflect(stack, "escalations", "transcript", str(escalation.id))
-    assert "client> is someone there?" in transcript
+    assert "client> hello, are you there?" in transcript
     assert "clinician> I'm here. Are you somewhere safe?" in transcript
     assert "bot> " in transcript  # the crisis reply, before the clinician joined
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 
 import httpx
 from fastapi.testclient import TestClient
@@ -13,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.api.app import create_app
 from bot.escalation.reply import SAFETY_QUESTION
+from bot.ratelimit import RateLimiter
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Conversation, Message
@@ -86,9 +86,12 @@ def test_a_message_refused_by_the_rate_limit_is_taken_in_place_when_resent(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("limited-resend")
-    # The same stack, behind an entry point with a bucket of one that refills in half a second.
-    settings = replace(stack.settings, rate_limit_burst=1, rate_limit_refill_s=0.5)
-    with TestClient(create_app(settings)) as entry:
+    # The same stack, behind an in-process entry point whose bucket holds one message and
+    # refills by the test's own clock.
+    now = [0.0]
+    app = create_app(stack.settings)
+    app.state.rate_limiter = RateLimiter(1, 60.0, clock=lambda: now[0])
+    with TestClient(app) as entry:
 
         def send(text: str, message_id: str) -> httpx.Response:
             return entry.post(
@@ -104,7 +107,8 @@ def test_a_message_refused_by_the_rate_limit_is_taken_in_place_when_resent(
             "how do i start",
             "rate_limited",
         )
-        wait_for(lambda: send("how do i start", "b").status_code == 200, timeout_s=10)
+        now[0] += 60.0
+        assert send("how do i start", "b").status_code == 200
 
     stored = [(m.text, m.status) for m in client_messages(stack, "limited-resend")]
     assert stored == [("hello", "accepted"), ("how do i start", "accepted")]

@@ -17,7 +17,7 @@ from bot.escalation.handoff import sync_rasa_pause
 from bot.readiness import GROWTH_SETTINGS
 from bot.settings import DEVELOPMENT_SECRET, Settings
 from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
-from bot.storage.conversations import messages_after
+from bot.storage.crisis_window import crisis_window
 from bot.storage.db import init_schema, session_scope
 from bot.storage.escalations import (
     EscalationError,
@@ -220,7 +220,7 @@ def cmd_escalations(args: argparse.Namespace) -> int:
             escalation = session.get(Escalation, args.id)
             if escalation is None:
                 raise EscalationError(f"there is no escalation {args.id}")
-            for message in messages_after(session, escalation.client_id, args.after):
+            for message in crisis_window(session, escalation, args.after):
                 print(f"[{message.id}] {message.sender}> {message.text}")
         else:
             escalation = resolve(session, args.id, args.notes, args.clinician)
@@ -320,7 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     e_say.add_argument("text")
     e_leave = escalations.add_parser("leave", help="step out of the chat; crisis mode goes on")
     e_leave.add_argument("id", type=int)
-    e_transcript = escalations.add_parser("transcript", help="the client's chat, everyone's words")
+    e_transcript = escalations.add_parser(
+        "transcript", help="the crisis window of the client's chat: everyone's words, nothing later"
+    )
     e_transcript.add_argument("id", type=int)
     e_transcript.add_argument("--after", type=int, default=0, help="only after this message id")
     for command in (e_list, e_ack, e_resolve, e_join, e_say, e_leave, e_transcript):

@@ -15,8 +15,14 @@ from sqlalchemy.orm import Session
 from bot.escalation.config import ConfigError, check_config
 from bot.escalation.handoff import sync_rasa_pause
 from bot.readiness import GROWTH_SETTINGS
-from bot.settings import DEVELOPMENT_SECRET, Settings
-from bot.storage.accounts import AccountError, add_client, add_therapist, reissue_token
+from bot.settings import DEVELOPMENT_SECRET, Settings, SettingsError
+from bot.storage.accounts import (
+    AccountError,
+    add_client,
+    add_therapist,
+    enrolment_locale,
+    reissue_token,
+)
 from bot.storage.crisis_window import crisis_window
 from bot.storage.db import init_schema, session_scope
 from bot.storage.escalations import (
@@ -56,8 +62,13 @@ def cmd_therapist_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _locale(settings: Settings, locale: str | None) -> str:
+    return enrolment_locale(settings.config_path(settings.crisis_resources_file), locale)
+
+
 def cmd_client_add(args: argparse.Namespace) -> int:
     settings = _settings()
+    locale = _locale(settings, args.locale)
     init_schema(settings.app_database_url)
     with session_scope(settings.app_database_url) as session:
         client, token = add_client(
@@ -65,7 +76,7 @@ def cmd_client_add(args: argparse.Namespace) -> int:
             args.name,
             client_id=args.id,
             therapist_id=args.therapist,
-            locale=args.locale,
+            locale=locale,
             share_by_default=args.share,
         )
         sharing = "shared with their therapist" if client.share_by_default else "private"
@@ -283,7 +294,8 @@ def _demo_token(settings: Settings, client_id: str) -> str:
         try:
             return reissue_token(session, client_id)
         except AccountError:
-            return add_client(session, "Demo client", client_id=client_id)[1]
+            locale = _locale(settings, None)
+            return add_client(session, "Demo client", client_id=client_id, locale=locale)[1]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -373,7 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     c_add.add_argument("--id", help="the client id (default: generated)")
     c_add.add_argument("--therapist", type=int, help="the therapist's id")
     c_add.add_argument(
-        "--locale", default="US", help="which crisis lines they see (config/crisis_resources.yml)"
+        "--locale",
+        help="which crisis lines they see: a locale of config/crisis_resources.yml "
+        "(default: its default)",
     )
     sharing = c_add.add_mutually_exclusive_group(required=True)
     sharing.add_argument(
@@ -406,7 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (AccountError, EscalationError, ConfigError) as error:
+    except (AccountError, EscalationError, ConfigError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except UnknownClient as error:

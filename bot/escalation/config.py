@@ -97,6 +97,13 @@ def crisis_lines(path: Path, locale: str, kind: LineKind = "crisis") -> list[str
     return list((locales.get(locale.upper()) or locales[default])[kind])
 
 
+def crisis_locales(path: Path) -> tuple[str, frozenset[str]]:
+    """The default locale and every locale the crisis-lines file has lines for (upper case).
+    Raises ConfigError when the file is broken."""
+    default, locales = _last_good(_resources, path, strict=True)
+    return default, frozenset(locales)
+
+
 def on_call_contacts(path: Path) -> list[Contact]:
     """The contacts in the order they are told, read afresh so edits apply without a restart
     (the last good copy while the file is broken)."""

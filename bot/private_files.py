@@ -45,7 +45,7 @@ def private_file(path: Path) -> Path:
     return path
 
 
-def private_sqlite(path: Path) -> Path:
+def private_sqlite(path: Path) -> None:
     """A SQLite database file: 0600 in a 0700 folder, with any companion files 0600."""
     private_dir(path.parent)
     private_file(path)
@@ -53,7 +53,6 @@ def private_sqlite(path: Path) -> Path:
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             _narrow(companion, FILE_MODE)
-    return path
 
 
 def private_var(settings: Settings, log_dir: Path) -> None:

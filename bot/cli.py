@@ -16,15 +16,16 @@ from bot.escalation.config import ConfigError, check_config
 from bot.escalation.contact_check import check_on_call_file
 from bot.escalation.handoff import sync_rasa_pause
 from bot.readiness import GROWTH_SETTINGS
-from bot.settings import DEVELOPMENT_SECRET, Settings
+from bot.settings import DEVELOPMENT_SECRET, Settings, SettingsError
 from bot.storage.accounts import (
     AccountError,
     add_client,
     add_therapist,
+    enrolment_locale,
     reissue_token,
     token_matches,
 )
-from bot.storage.conversations import messages_after
+from bot.storage.crisis_window import crisis_window
 from bot.storage.db import init_schema, session_scope
 from bot.storage.deliveries import DeliveryStatus, deliveries_of
 from bot.storage.escalations import (
@@ -64,8 +65,13 @@ def cmd_therapist_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _locale(settings: Settings, locale: str | None) -> str:
+    return enrolment_locale(settings.config_path(settings.crisis_resources_file), locale)
+
+
 def cmd_client_add(args: argparse.Namespace) -> int:
     settings = _settings()
+    locale = _locale(settings, args.locale)
     init_schema(settings.app_database_url)
     with session_scope(settings.app_database_url) as session:
         client, token = add_client(
@@ -73,7 +79,7 @@ def cmd_client_add(args: argparse.Namespace) -> int:
             args.name,
             client_id=args.id,
             therapist_id=args.therapist,
-            locale=args.locale,
+            locale=locale,
             share_by_default=args.share,
         )
         sharing = "shared with their therapist" if client.share_by_default else "private"
@@ -249,7 +255,7 @@ def cmd_escalations(args: argparse.Namespace) -> int:
             escalation = session.get(Escalation, args.id)
             if escalation is None:
                 raise EscalationError(f"there is no escalation {args.id}")
-            for message in messages_after(session, escalation.client_id, args.after):
+            for message in crisis_window(session, escalation, args.after):
                 # A crisis told while the clinician is in the chat stands out.
                 mark = " [CRISIS]" if message.risk_level == "crisis" else ""
                 print(f"[{message.id}] {message.sender}{mark}> {message.text}")
@@ -318,7 +324,8 @@ def _demo_token(settings: Settings, client_id: str) -> str | None:
     with session_scope(settings.app_database_url) as session:
         client = session.get(Client, client_id)
         if client is None:
-            token = add_client(session, "Demo client", client_id=client_id)[1]
+            locale = _locale(settings, None)
+            token = add_client(session, "Demo client", client_id=client_id, locale=locale)[1]
             kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "w") as token_file:
@@ -369,7 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     e_say.add_argument("text")
     e_leave = escalations.add_parser("leave", help="step out of the chat; crisis mode goes on")
     e_leave.add_argument("id", type=int)
-    e_transcript = escalations.add_parser("transcript", help="the client's chat, everyone's words")
+    e_transcript = escalations.add_parser(
+        "transcript", help="the crisis window of the client's chat: everyone's words, nothing later"
+    )
     e_transcript.add_argument("id", type=int)
     e_transcript.add_argument("--after", type=int, default=0, help="only after this message id")
     for command in (e_list, e_ack, e_resolve, e_join, e_say, e_leave, e_transcript):
@@ -420,7 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     c_add.add_argument("--id", help="the client id (default: generated)")
     c_add.add_argument("--therapist", type=int, help="the therapist's id")
     c_add.add_argument(
-        "--locale", default="US", help="which crisis lines they see (config/crisis_resources.yml)"
+        "--locale",
+        help="which crisis lines they see: a locale of config/crisis_resources.yml "
+        "(default: its default)",
     )
     sharing = c_add.add_mutually_exclusive_group(required=True)
     sharing.add_argument(
@@ -453,7 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (AccountError, EscalationError, ConfigError) as error:
+    except (AccountError, EscalationError, ConfigError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except UnknownClient as error:

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from bot.private_files import FILE_MODE, private_dir, private_file
 from bot.settings import Settings
 
 
@@ -58,17 +59,16 @@ def api_token(settings: Settings) -> str:
     """Rasa's HTTP API token: REFLECT_RASA_API_TOKEN, else one made once and kept in var_dir."""
     if settings.rasa_api_token:
         return settings.rasa_api_token
-    path = settings.var_dir / "rasa-api-token"
+    path = private_dir(settings.var_dir) / "rasa-api-token"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         except FileExistsError:  # another process made it first
             pass
         else:
             with os.fdopen(fd, "w") as token_file:
                 token_file.write(secrets.token_urlsafe(32))
-    return path.read_text().strip()
+    return private_file(path).read_text().strip()
 
 
 def set_paused(settings: Settings, sender: str, paused: bool, timeout_s: float) -> None:

@@ -6,10 +6,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Literal, get_args
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# Signs webhooks on a development machine; `reflect run` warns while it is in use.
+# Signs webhooks on a development machine only: refused in any other environment, and
+# `reflect run` warns while it is in use.
 DEVELOPMENT_SECRET = "change-me"
+Environment = Literal["development", "production"]
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; raised when the settings are made, so nothing starts."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class Settings:
     # When no on-call notification of an open escalation has got through and the first failure
     # is this old, the on-call file's fallback contact is told (once per escalation).
     fallback_after_s: float = 60.0
+    # `development` is the only environment that accepts the development webhook secret.
+    environment: Environment = "development"
     webhook_secret: str = DEVELOPMENT_SECRET
     webhook_timeout_s: float = 5.0
     smtp_host: str = "127.0.0.1"
@@ -51,6 +60,20 @@ class Settings:
     smtp_sender: str = "reflect@localhost"
     outbox_poll_s: float = 0.2
     outbox_max_backoff_s: float = 300.0
+
+    def __post_init__(self) -> None:
+        """Raises SettingsError for an unknown environment, and for the development webhook
+        secret (or none) anywhere but in development."""
+        if self.environment not in get_args(Environment):
+            raise SettingsError(
+                f"REFLECT_ENVIRONMENT is {self.environment!r}; expected one of "
+                f"{', '.join(get_args(Environment))}"
+            )
+        if self.environment != "development" and self.webhook_secret in ("", DEVELOPMENT_SECRET):
+            raise SettingsError(
+                f"REFLECT_WEBHOOK_SECRET is unset or the development default, which is refused "
+                f"in {self.environment}: set a secret of your own (webhook receivers check it)"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:

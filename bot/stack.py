@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.private_files import PRIVATE_UMASK, private_file, private_var
 from bot.rasa_client import api_token
 from bot.settings import PROJECT_DIR, Settings
 
@@ -98,7 +99,7 @@ class Stack:
 
         On failure it stops whatever it started.
         """
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        private_var(self.settings, self.log_dir)
         env = {
             **os.environ,
             **self.settings.child_environment(),
@@ -110,7 +111,7 @@ class Stack:
         }
         try:
             for name, (command, _) in commands.items():
-                log = (self.log_dir / f"{name}.log").open("ab")
+                log = private_file(self.log_dir / f"{name}.log").open("ab")
                 self.processes[name] = subprocess.Popen(
                     command,
                     cwd=PROJECT_DIR,
@@ -118,6 +119,7 @@ class Stack:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # Ctrl-C reaches `reflect run`, which stops them
+                    umask=PRIVATE_UMASK,  # what they create is private: Rasa's tracker store
                 )
             deadline = time.monotonic() + timeout_s
             for name, (_, url) in commands.items():

@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 
 from bot.api import messages, transcript
 from bot.api.deps import get_settings
-from bot.api.errors import ApiError, api_error_handler
+from bot.api.errors import install_error_handlers
 from bot.api.schemas import HealthOut
 from bot.escalation.config import check_config
 from bot.escalation.contact_check import check_on_call_file
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Reflect entry point", version="0.1.0")
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter(settings.rate_limit_burst, settings.rate_limit_refill_s)
-    app.add_exception_handler(ApiError, api_error_handler)
+    install_error_handlers(app)
     app.include_router(messages.router)
     app.include_router(transcript.router)
 

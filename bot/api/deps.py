@@ -89,11 +89,11 @@ def authenticated_client(
 
 
 def client_with_token(session: Session, client_id: str, authorization: str) -> Client:
-    """The enrolled client, if the bearer token is theirs; a 404 or 401 otherwise."""
+    """The enrolled client, if the bearer token is theirs; else 401 `unauthorized`, the same
+    for a client id nobody has, so the answer never tells which ids are enrolled."""
     client = session.get(Client, client_id)
-    if client is None:
-        raise ApiError(404, "unknown_client", f"No client is enrolled as '{client_id}'.")
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token_matches(client, token.strip()):
+    matches = scheme.lower() == "bearer" and token_matches(client, token.strip())
+    if client is None or not matches:
         raise ApiError(401, "unauthorized", "The access token is missing or does not match.")
     return client

@@ -106,6 +106,14 @@ class OnCall:
     fallback: Contact | None = None
 
 
+def crisis_locales(path: Path) -> tuple[str, frozenset[str]]:
+    """The default locale and every locale the crisis-lines file has lines for (upper case).
+    Raises ConfigError when the file is broken."""
+    default, locales = _last_good(_resources, path, strict=True)
+    return default, frozenset(locales)
+
+
+
 ON_CALL_KEYS = {"contacts", "fallback"}
 CONTACT_KEYS = {"name", "email", "webhook"}
 

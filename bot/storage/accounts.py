@@ -6,13 +6,17 @@ import hashlib
 import hmac
 import re
 import secrets
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.escalation.config import crisis_locales
 from bot.storage.models import Client, Therapist
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Compared against when a client id is unknown; no token hashes to it.
+_NOBODY = "0" * 64
 
 
 class AccountError(ValueError):
@@ -35,6 +39,20 @@ def add_therapist(session: Session, name: str, email: str) -> Therapist:
     session.add(therapist)
     session.flush()
     return therapist
+
+
+def enrolment_locale(crisis_resources: Path, locale: str | None) -> str:
+    """The locale to enrol a client with: `locale` in upper case, or the crisis-lines file's
+    default when None. Raises AccountError when the file has no lines for it, as the client
+    would be shown another country's crisis lines."""
+    default, known = crisis_locales(crisis_resources)
+    code = default if locale is None else locale.strip().upper()
+    if code not in known:
+        raise AccountError(
+            f"there are no crisis lines for locale {locale!r} in {crisis_resources} "
+            f"(it has {', '.join(sorted(known))}); add the locale's lines there first"
+        )
+    return code
 
 
 def add_client(
@@ -78,5 +96,8 @@ def reissue_token(session: Session, client_id: str) -> str:
     return token
 
 
-def token_matches(client: Client, token: str) -> bool:
-    return hmac.compare_digest(client.token_hash, _hash(token))
+def token_matches(client: Client | None, token: str) -> bool:
+    """Whether `token` is the client's. No client matches no token, after the same work, so
+    the time taken does not tell an unknown id from a wrong token."""
+    expected = client.token_hash if client is not None else _NOBODY
+    return hmac.compare_digest(expected, _hash(token)) and client is not None

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.private_files import private_sqlite
 from bot.storage.models import Base
 
 
@@ -25,13 +26,20 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
 
 @cache
 def engine_for(url: str) -> Engine:
-    """One pooled engine per database URL and process."""
+    """One pooled engine per database URL and process. A SQLite file is made 0600 in a 0700
+    folder. No error names the values of a statement: they are clients' words, and errors are
+    logged."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+        private_sqlite(Path(url.removeprefix("sqlite:///")))
+        engine = create_engine(
+            url,
+            future=True,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False},
+        )
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def init_schema(url: str) -> None:

@@ -111,20 +111,30 @@ def test_malformed_json_gets_400_and_bad_shapes_422(
     assert transcript(stack, "shapes") == []
 
 
-def test_unknown_clients_and_wrong_tokens_are_refused(
+def test_unknown_clients_and_wrong_tokens_are_refused_alike(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
+    """Without a valid token, nothing tells whether a client id is enrolled."""
     client = enrol("known")
     unknown = post(stack, Enrolled("nobody-here", client.token), "hello")
-    assert unknown.status_code == 404
-    assert unknown.json()["error"] == "unknown_client"
     wrong = post(stack, Enrolled("known", "not-the-token"), "hello")
-    assert wrong.status_code == 401
-    assert wrong.json()["error"] == "unauthorized"
     no_header = httpx.post(
         f"{stack.settings.entry_url}/v1/messages", json={"client_id": "known", "text": "hi"}
     )
-    assert no_header.status_code == 401
+    unknown_no_header = httpx.post(
+        f"{stack.settings.entry_url}/v1/messages", json={"client_id": "nobody-here", "text": "hi"}
+    )
+    refusals = [unknown, wrong, no_header, unknown_no_header]
+    assert {r.status_code for r in refusals} == {401}
+    assert len({r.content for r in refusals}) == 1
+    assert wrong.json()["error"] == "unauthorized"
+    for client_id in ["known", "nobody-here"]:  # polling the chat is refused the same way
+        polled = httpx.get(
+            f"{stack.settings.entry_url}/v1/messages",
+            params={"client_id": client_id},
+            headers={"Authorization": f"Bearer {client.token}x"},
+        )
+        assert (polled.status_code, polled.content) == (401, wrong.content)
     assert transcript(stack, "known") == []
 
 

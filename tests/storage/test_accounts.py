@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
@@ -10,6 +13,7 @@ from bot.storage.accounts import (
     AccountError,
     add_client,
     add_therapist,
+    enrolment_locale,
     reissue_token,
     token_matches,
 )
@@ -35,6 +39,17 @@ def test_schema_has_every_table(db_url: str) -> None:
 def test_a_client_has_a_locale_for_crisis_lines(session: Session) -> None:
     assert add_client(session, "Sam", client_id="sam")[0].locale == "US"
     assert add_client(session, "Ana", client_id="ana", locale="uk")[0].locale == "UK"
+
+
+def test_enrolment_takes_only_a_locale_the_crisis_lines_file_has(tmp_path: Path) -> None:
+    lines = {"crisis": ["Call 112."], "safeguarding": ["Call 112."]}
+    resources = tmp_path / "crisis_resources.yml"
+    resources.write_text(yaml.safe_dump({"default": "IE", "locales": {"IE": lines, "UK": lines}}))
+    assert enrolment_locale(resources, None) == "IE"
+    assert enrolment_locale(resources, "uk") == "UK"
+    for unknown in ["US", "XX", "", "english"]:
+        with pytest.raises(AccountError, match=f"no crisis lines for locale '{unknown}'"):
+            enrolment_locale(resources, unknown)
 
 
 def test_a_therapist_has_clients(session: Session) -> None:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.cli import main
+from bot.escalation.config import OnCall
 from bot.storage.accounts import add_client
 from bot.storage.conversations import current_conversation, record
 from bot.storage.crisis_window import crisis_window
@@ -49,7 +50,7 @@ def private_escalation(db_url: str) -> int:
             CRISIS,
             risk=RiskAssessment("crisis", ("plan",)),
         )
-        escalation = open_escalation(session, trigger, "robin", "crisis", [])
+        escalation = open_escalation(session, trigger, "robin", "crisis", OnCall(contacts=()))
         say(session, crisis_day, "bot", "Are you safe right now?")
         join(session, escalation.id, "Dr. Rivera")
         clinician_says(session, escalation.id, "It's Dr. Rivera. I'm here.")
@@ -97,7 +98,9 @@ def test_the_transcript_command_shows_the_window_and_no_private_writing(
 ) -> None:
     assert main(["escalations", "transcript", str(private_escalation)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split("] ", 1)[1] for line in lines] == [f"{s}> {t}" for s, t in WINDOW]
+    # The crisis itself is marked for the clinician.
+    marked = [f"{s} [CRISIS]> {t}" if t == CRISIS else f"{s}> {t}" for s, t in WINDOW]
+    assert [line.split("] ", 1)[1] for line in lines] == marked
     out = "\n".join(lines)
     assert BEFORE not in out and AFTER not in out and "another private thought" not in out
 
@@ -109,7 +112,7 @@ def test_while_open_the_window_runs_on_into_the_next_conversation(db_url: str) -
         add_client(session, "Kai", client_id="kai")
         first = current_conversation(session, "kai", idle_minutes=60)
         trigger = record(session, first, "client", CRISIS, risk=RiskAssessment("crisis", ()))
-        escalation = open_escalation(session, trigger, "kai", "crisis", [])
+        escalation = open_escalation(session, trigger, "kai", "crisis", OnCall(contacts=()))
         second = current_conversation(session, "kai", idle_minutes=0)
         say(session, second, "client", "still here, still not ok")
 

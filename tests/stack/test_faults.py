@@ -39,7 +39,11 @@ from tests.stack.conftest import (
 )
 
 CRISIS_DEADLINE_S = 2.0  # the "done when": the crisis reply within 2 s
-BACK_DEADLINE_S = 30.0  # and the killed child back within 30 s
+# And the killed child back within 30 s. This is the figure, kept as it is: Rasa, which
+# loads its model and the safety layer again, has taken about 1 to 2.5 minutes to come back on
+# the shared 2-core development machine, so this assertion fails there on Rasa alone. It runs
+# last, after every other check.
+BACK_DEADLINE_S = 30.0
 CRISIS_SUPPORT = "are you safe right now?"
 ALERTED = "on-call clinician"
 # One per round, each a clear statement of intent to overdose tonight.

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -41,6 +42,9 @@ from bot.storage.journal import UnknownClient
 from bot.storage.models import Client, Escalation
 from bot.storage.ptg import DOMAINS, ptg_trend
 from bot.storage.readiness import growth_setting, set_growth_setting, snapshots_for
+
+if TYPE_CHECKING:
+    from bot.stack import Stack
 
 DEFAULT_MODEL = Path("models/reflect.tar.gz")
 
@@ -285,7 +289,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_config(settings)
     init_schema(settings.app_database_url)
     demo_token = _demo_token(settings, args.demo_client) if args.demo_client else None
-    stack = Stack(settings, args.model)
+    stack = Stack(settings, args.model, console=sys.stderr)
     # Ctrl-C and a service manager's SIGTERM both stop the children cleanly, even when a
     # non-interactive shell started us in the background with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -303,17 +307,30 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("chat in this terminal from another one:")
             print(f"  .venv/bin/reflect chat --client {args.demo_client} --token={demo_token}")
         print("Ctrl-C stops everything.")
-        while True:
-            stack.check_alive()
-            time.sleep(1)
-    except KeyboardInterrupt:
+        _supervise_until_signalled(stack)
+    except KeyboardInterrupt:  # while starting; once running, a signal only sets a flag
         print("\nstopping...")
-        return 0
     except StackError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:
         stack.stop()
+    return 0
+
+
+def _supervise_until_signalled(stack: Stack) -> None:
+    """Restarts dead children, once a second, until SIGINT or SIGTERM asks us to stop.
+
+    The signals only set a flag from here on, so neither can cut a restart (or the stop that
+    follows) in half and leave a child nobody stops.
+    """
+    received: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, _frame: received.append(number))
+    while not received:
+        stack.supervise()
+        time.sleep(1)
+    print("\nstopping...")
 
 
 def _demo_token(settings: Settings, client_id: str) -> str | None:

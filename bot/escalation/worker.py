@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.backoff import backoff_s
 from bot.escalation.config import on_call
 from bot.escalation.notifiers import NOTIFIERS
 from bot.settings import Settings
@@ -19,11 +20,6 @@ from bot.storage.models import Escalation, OutboxDelivery, utcnow
 
 log = logging.getLogger("reflect.worker")
 BATCH = 20
-
-
-def backoff_s(attempts: int, cap_s: float) -> float:
-    """1 s, 2 s, 4 s ... up to `cap_s`: a receiver that is down is not hammered."""
-    return float(min(cap_s, 2 ** max(0, attempts - 1)))
 
 
 def deliver_due(session: Session, settings: Settings, now: datetime) -> int:

@@ -7,6 +7,8 @@ reused here rather than computed twice; `rasa shell` and direct REST calls are a
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -31,6 +33,24 @@ from guardrails import RiskAssessment, assess_risk, warm_up
 # Clear requests (stop, a person, an exercise by name, goodbye...) keep the model's reading.
 DISTRESS_FROM = {"share", "out_of_scope", "nlu_fallback", "affirm", "thank", "request_exercise"}
 RISK_ENTITY = "risk_level"
+logger = logging.getLogger(__name__)
+
+
+def _warm_up_in_background() -> None:
+    """Loads the rails without holding up Rasa's start: under `reflect run` every message comes
+    with the entry point's assessment, and the entry point has loaded and checked the same rails
+    before it answers anything. A message assessed here before that ends loads what it needs."""
+
+    def load() -> None:
+        try:
+            warm_up()
+        except Exception:
+            logger.exception(
+                "the input rail could not be loaded; messages without the entry "
+                "point's assessment will fail until it is fixed"
+            )
+
+    threading.Thread(target=load, name="risk-warm-up", daemon=True).start()
 
 
 def apply_assessment(message: Message, assessment: RiskAssessment) -> None:
@@ -74,7 +94,7 @@ class RiskAssessor(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RiskAssessor:
-        warm_up()
+        _warm_up_in_background()
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -52,7 +52,7 @@ def test_a_private_clients_writing_after_the_escalation_is_not_in_its_transcript
 
     transcript = reflect(stack, "escalations", "transcript", number)
     assert "client> hi" in transcript  # the conversation that led to it
-    assert f"client> {CRISIS}" in transcript
+    assert f"client [CRISIS]> {CRISIS}" in transcript
     assert "clinician> I'm here. Are you somewhere safe?" in transcript
     assert "client> yes, at home with my sister" in transcript
     assert "grounding please" not in transcript

@@ -17,7 +17,7 @@ from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Conversation, Message
 from tests.receivers import wait_for
-from tests.stack.conftest import Enrolled, Receivers, client_messages, post
+from tests.stack.conftest import Enrolled, Receivers, chat, client_messages, post
 from tests.stack.test_escalation import CRISIS, escalations_of, reflect
 
 CUT_DEEPER = "I have the razor, I'm going to cut deeper"
@@ -129,3 +129,15 @@ def test_forty_messages_at_once_open_one_conversation(
             select(func.count()).select_from(Conversation).where(Conversation.client_id == "burst")
         )
         assert opened == 1
+
+
+def test_reflect_chat_gives_every_message_its_own_id(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("chat-ids")
+    done = chat(stack, client, ["hello", "hello", "i'd like to journal"])
+
+    assert done.returncode == 0, done.stderr
+    ids = [m.client_message_id for m in client_messages(stack, "chat-ids")]
+    # The same words twice are two messages; each try of one message carries one id.
+    assert len(ids) == 3 and None not in ids and len(set(ids)) == 3

@@ -35,6 +35,8 @@ INTENT_LABELS = {
     "share": "writing about your day",
     "request_human": "talking with a person from your care team",
     "make_safety_plan": "your safety plan",
+    "keep_private": "keeping your entry private from your therapist",
+    "allow_sharing": "sharing your entry with your therapist",
 }
 
 

@@ -96,6 +96,19 @@ def parse_scale(text: Any, top: int) -> float | None:
     return None
 
 
+def read_scale(value: Any, top: int) -> float | str | None:
+    """SKIPPED for a pass, else the whole number from 0 to `top` in the answer, else None."""
+    if clean_answer(value) == SKIPPED:
+        return SKIPPED
+    score = parse_scale(value, top)
+    return score if score is not None and score.is_integer() else None
+
+
+def read_answer(value: Any, top: int | None) -> float | str | None:
+    """An answer as its form's validation keeps it: on a scale from 0 to `top`, or free text."""
+    return clean_answer(value) if top is None else read_scale(value, top)
+
+
 def said_in_distress(tracker: Tracker) -> bool:
     """Whether the risk component marked the latest message as a concern read as free writing."""
     return (tracker.latest_message.get("intent") or {}).get("name") == DISTRESS_INTENT
@@ -155,12 +168,10 @@ class JournalFormValidation(FormValidationAction):
         value: Any, top: int, dispatcher: CollectingDispatcher
     ) -> float | str | None:
         """A whole number from 0 to `top`, or SKIPPED; otherwise the question is asked again."""
-        if clean_answer(value) == SKIPPED:
-            return SKIPPED
-        score = parse_scale(value, top)
-        if score is None:
-            dispatcher.utter_message(response="utter_scale_invalid", top=top)
-        elif not score.is_integer():
-            dispatcher.utter_message(response="utter_scale_whole", top=top)
-            return None
-        return score
+        answer = read_scale(value, top)
+        if answer is None:
+            half = parse_scale(value, top) is not None
+            dispatcher.utter_message(
+                response="utter_scale_whole" if half else "utter_scale_invalid", top=top
+            )
+        return answer

@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import read_answer
 from actions.exercises import (
     BY_INTENT,
     BY_NAME,
@@ -167,9 +168,14 @@ def form_at_latest_message(events: Sequence[Mapping[str, Any]]) -> str | None:
 
 
 def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
-    """Keeps the message as the answer to the question asked, and carries on with the exercise."""
+    """Keeps the message as the answer to the question asked, and carries on with the exercise.
+
+    The form does not validate a slot another action set, so the answer is read here the way
+    its validation reads it: "3 I stop to notice things" on a 0-5 scale is kept as 3.
+    """
     asked = asked_slot(tracker)
-    answer = [SlotSet(asked, tracker.latest_message.get("text"))] if asked else []
+    text = tracker.latest_message.get("text")
+    answer = [SlotSet(asked, read_answer(text, dict(exercise.scales).get(asked)))] if asked else []
     return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
 
 

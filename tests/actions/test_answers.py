@@ -11,14 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import parse_scale, says_nothing
 from actions.checkin import ValidateCheckinForm
 from actions.exercises import GRATITUDE, GROUNDING, PTG_CHECKIN
-from actions.journal import ActionSaveEntry, summary_of
+from actions.journal import ActionSaveEntry, ActionStartExercise, summary_of
 from bot.readiness import SKIPPED
 from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
 from bot.storage.models import Client
 from bot.storage.ptg import ptg_trend
 from tests.actions.conftest import MakeTracker, responses
-from tests.actions.test_exercises import form_events, validation
+from tests.actions.test_exercises import asking, form_events, validation
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,25 @@ async def test_with_everything_passed_on_the_closing_reads_nothing_back(
     tracker = make_tracker(slots=slots, events=form_events("grounding_form", slots))
     await ActionSaveEntry().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_summary_unwritten", "utter_entry_shared"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"), [("3 I stop to notice things", 3.0), ("skip", SKIPPED), ("3.5", None)]
+)
+async def test_a_scale_answer_misread_as_another_exercise_is_read_as_its_form_would(
+    text: str,
+    kept: float | str | None,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    tracker = asking(
+        make_tracker,
+        "ptg_form",
+        "ptg_strength",
+        "explore",
+        text,
+        {"name": "choose_grounding", "confidence": 0.42},
+    )
+    events = await ActionStartExercise().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("ptg_strength", kept), SlotSet("exercise", "ptg_checkin")]

@@ -68,8 +68,9 @@ def test_exercise_answers_with_stopping_words_are_kept(
                 set_growth_setting(session, client.client_id, "on")
         out = talk(stack, client, [*OPENING[form], *run])
         assert STOPPED not in out, (run, out)
-        (entry,) = entries(stack, client.client_id)
-        assert entry.completed, (run, out)
+        saved = entries(stack, client.client_id)
+        assert [e.completed for e in saved] == [True], (run, out)
+        (entry,) = saved
         assert entry.answers == [kept(form, s, a) for s, a in zip(asked, run, strict=True)]
 
 
@@ -99,27 +100,18 @@ def test_safety_plan_answers_with_stopping_words_are_kept(
             assert [getattr(plan, part) for part in PARTS] == run
 
 
-@pytest.mark.parametrize(
-    ("opening", "answer"),
-    [
-        (["values please", "health"], "I want to stop drinking every night"),
-        (["values please", "health", "moving more", "4"], "leave at 6 on wednesday"),
-    ],
-)
-def test_the_issues_own_answers_are_kept(
-    opening: list[str], answer: str, stack: Stack, enrol: Callable[..., Enrolled]
-) -> None:
-    client = enrol(f"issue-{len(opening)}")
-    out = talk(stack, client, [*opening, answer, "stop"])
-    assert out.count(STOPPED) == 1  # only the last message, a real stop, ended it
+def test_the_issues_own_answers_are_kept(stack: Stack, enrol: Callable[..., Enrolled]) -> None:
+    client = enrol("issue-values")
+    said = ["health", "I want to stop drinking every night", "4", "leave at 6 on wednesday"]
+    out = talk(stack, client, ["values please", *said])
+    assert STOPPED not in out
     (entry,) = entries(stack, client.client_id)
-    assert entry.completed is False
-    assert entry.answers[-1] == answer
+    assert (entry.completed, entry.answers) == (True, said)
 
 
 @pytest.mark.parametrize(
     "request_to_stop",
-    ["stop", "can we stop here", "I want to end this", "let's leave it there", "quit"],
+    ["stop", "can we stop here", "can we end this exercise", "let's leave it there", "quit"],
 )
 def test_a_request_to_stop_still_stops_and_keeps_what_was_written(
     request_to_stop: str, stack: Stack, enrol: Callable[..., Enrolled]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,6 +21,21 @@ logger = logging.getLogger(__name__)
 # Set during an exercise; `store_entry` saves the entry with it.
 SHARING_SLOT = "entry_sharing"
 SHARE_INTENTS = {"keep_private": False, "allow_sharing": True}
+# "I'm not comfortable with my therapist seeing that" can be misread as a wish to share.
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|rather|don'?t|doesn'?t|didn'?t|shouldn'?t|wouldn'?t|"
+    r"can'?t|won'?t|unshare)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+def unsure_to_share(text: str) -> bool:
+    """Whether a wish to share is worded with a negation, so it might mean the opposite.
+
+    Sharing by mistake cannot be taken back once the therapist has read the entry; keeping an
+    entry private by mistake can. So a negated "share" is asked about, never acted on.
+    """
+    return bool(_NEGATION.search(text.replace("\u2019", "'")))
 
 
 def sharing_said(tracker: Tracker) -> bool | None:
@@ -64,6 +80,9 @@ class ActionChangeSharing(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         shared = SHARE_INTENTS.get(intent or "")
         if shared is None:
+            return []
+        if shared and unsure_to_share(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_sharing_which")
             return []
         if tracker.active_loop.get("name") in EXERCISES:
             response = "utter_sharing_will_be_shared" if shared else "utter_sharing_will_be_private"

@@ -56,6 +56,32 @@ async def test_keep_that_private_makes_the_entry_just_saved_private(
     assert responses(back) == ["utter_sharing_now_shared"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not comfortable with my therapist seeing that",
+        "i'd rather my therapist didn't read that entry",
+        "can my therapist not see this one",
+    ],
+)
+async def test_a_wish_to_share_worded_with_a_negation_is_asked_about_not_acted_on(
+    text: str,
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    with session_scope(db_url) as session:
+        save_entry(
+            session, "sam", "breathing", [Answer("p", "calmer")], completed=True, shared=False
+        )
+    misread = {"intent": {"name": "allow_sharing", "confidence": 0.95}, "text": text}
+    await ActionChangeSharing().run(dispatcher, make_tracker(latest_message=misread), domain)
+    assert responses(dispatcher) == ["utter_sharing_which"]
+    assert shared_now(db_url) == [False]
+
+
 async def test_with_no_entry_it_says_there_is_nothing_to_change_and_how_sharing_works(
     db_url: str,
     enrolled_client: Client,

@@ -21,6 +21,35 @@ MAX_ANSWER_CHARS = 4000
 SKIP_ANSWERS = frozenset(
     {"skip", "pass", "next", "skip this one", "skip it", "i'd rather not say", "rather not say"}
 )
+# Answers saying there is nothing (more) to name, compared without filler words; where a prompt
+# asks for something to name ("a second good thing?"), these are a pass, not the thing.
+_FILLER = re.compile(r"\b(?:i|really|honestly|um|uh|else|today|just|tbh|sorry|well|so|more)\b")
+_NOTHING = (
+    "nothing",
+    "no",
+    "nope",
+    "nah",
+    "none",
+    "not",
+    "no there isn't",
+    "nothing comes to mind",
+    "can't think of anything",
+    "can't think of one",
+    "not that i can think of",
+    "that's it",
+    "that's all",
+    "i don't know",
+    "dunno",
+    "not sure",
+)
+
+
+def _core(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("'", "").strip(" .!,")
+    return " ".join(_FILLER.sub(" ", text).split())
+
+
+NOTHING_ANSWERS = frozenset(_core(answer) for answer in _NOTHING)
 _NUMBER_WORDS = {
     word: value
     for value, word in enumerate(
@@ -40,19 +69,44 @@ def clean_answer(value: Any) -> str | None:
     return text[:MAX_ANSWER_CHARS] or None
 
 
+def says_nothing(value: Any) -> bool:
+    """Whether the answer says there is nothing to name: "nothing else really", "not really"."""
+    return isinstance(value, str) and _core(value) in NOTHING_ANSWERS
+
+
 def parse_scale(text: Any, top: int) -> float | None:
-    """The first number from 0 to `top` in the answer ("7", "about a 6", "seven/10"), else None."""
+    """The first number from 0 to `top` in the answer, else None.
+
+    "7", "about a 6", "seven/10", "5.5" and "six and a half" (6.5) are read; a number outside
+    0 to `top` gives None.
+    """
     if not isinstance(text, (str, int, float)) or isinstance(text, bool):
         return None
-    for token in _NUMBER.findall(str(text).lower()):
+    tokens = _NUMBER.findall(str(text).lower())
+    for at, token in enumerate(tokens):
         if token in _NUMBER_WORDS:
             value = float(_NUMBER_WORDS[token])
         elif token[0].isdigit():
             value = float(token.replace(",", "."))
         else:
             continue
+        if tokens[at + 1 : at + 4] == ["and", "a", "half"]:
+            value += 0.5
         return value if 0 <= value <= top else None
     return None
+
+
+def read_scale(value: Any, top: int) -> float | str | None:
+    """SKIPPED for a pass, else the whole number from 0 to `top` in the answer, else None."""
+    if clean_answer(value) == SKIPPED:
+        return SKIPPED
+    score = parse_scale(value, top)
+    return score if score is not None and score.is_integer() else None
+
+
+def read_answer(value: Any, top: int | None) -> float | str | None:
+    """An answer as its form's validation keeps it: on a scale from 0 to `top`, or free text."""
+    return clean_answer(value) if top is None else read_scale(value, top)
 
 
 def said_in_distress(tracker: Tracker) -> bool:
@@ -68,6 +122,8 @@ class JournalFormValidation(FormValidationAction):
     scale_slots: ClassVar[Mapping[str, int]] = {}
     # A distressed answer is kept as the answer, and acknowledged before the next question.
     acknowledges_distress: ClassVar[bool] = True
+    # Free-text slots that ask for something to name, where "nothing else really" is a pass.
+    nothing_passes: ClassVar[frozenset[str]] = frozenset()
 
     @abstractmethod
     def name(self) -> str:
@@ -88,6 +144,8 @@ class JournalFormValidation(FormValidationAction):
                 )
             elif slot in self.scale_slots:
                 output = {slot: self.validate_scale(value, self.scale_slots[slot], dispatcher)}
+            elif slot in self.nothing_passes and says_nothing(value):
+                output = {slot: SKIPPED}
             elif slot in self.free_text_slots:
                 output = {slot: self.validate_answer(value, dispatcher)}
                 if self.acknowledges_distress and said_in_distress(tracker):
@@ -106,8 +164,14 @@ class JournalFormValidation(FormValidationAction):
         return answer
 
     @staticmethod
-    def validate_scale(value: Any, top: int, dispatcher: CollectingDispatcher) -> float | None:
-        score = parse_scale(value, top)
-        if score is None:
-            dispatcher.utter_message(response="utter_scale_invalid", top=top)
-        return score
+    def validate_scale(
+        value: Any, top: int, dispatcher: CollectingDispatcher
+    ) -> float | str | None:
+        """A whole number from 0 to `top`, or SKIPPED; otherwise the question is asked again."""
+        answer = read_scale(value, top)
+        if answer is None:
+            half = parse_scale(value, top) is not None
+            dispatcher.utter_message(
+                response="utter_scale_whole" if half else "utter_scale_invalid", top=top
+            )
+        return answer

@@ -27,16 +27,25 @@ class Exercise:
     title: str
     # Slots answered on a scale from 0 to the given top, instead of in free text.
     scales: tuple[tuple[str, int], ...] = ()
+    # What a summary slot is called when the closing names it as passed on ("smell").
+    summary_names: tuple[tuple[str, str], ...] = ()
 
 
 GROUNDING = Exercise(
     name="grounding",
     form="grounding_form",
     slots=("sense_see", "sense_hear", "sense_touch", "sense_smell", "sense_taste"),
-    summary_slots=("sense_see", "sense_hear", "sense_touch"),
+    summary_slots=("sense_see", "sense_hear", "sense_touch", "sense_smell", "sense_taste"),
     level="stabilize",
     intent="choose_grounding",
     title="Five senses",
+    summary_names=(
+        ("sense_see", "sight"),
+        ("sense_hear", "sound"),
+        ("sense_touch", "touch"),
+        ("sense_smell", "smell"),
+        ("sense_taste", "taste"),
+    ),
 )
 BREATHING = Exercise(
     name="breathing",

@@ -36,6 +36,8 @@ INTENT_LABELS = {
     "request_human": "talking with a person from your care team",
     "not_urgent": "saying your request for a person can wait",
     "make_safety_plan": "your safety plan",
+    "keep_private": "keeping your entry private from your therapist",
+    "allow_sharing": "sharing your entry with your therapist",
 }
 
 

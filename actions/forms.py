@@ -9,7 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import JournalFormValidation
-from actions.exercises import EXERCISES, VALUES, Exercise
+from actions.exercises import EXERCISES, GRATITUDE, VALUES, Exercise
+from bot.readiness import SKIPPED
+
+GOOD_THINGS = {"good_thing_1": "why_1", "good_thing_2": "why_2", "good_thing_3": "why_3"}
 
 
 class ValuesFollowUp(JournalFormValidation):
@@ -27,6 +30,31 @@ class ValuesFollowUp(JournalFormValidation):
         return [slot for slot in domain_slots if slot != "value_followup"]
 
 
+class GratitudeList(JournalFormValidation):
+    """ "Nothing else really" is not a good thing: it is kept as a pass, and its "why" is not
+    asked. Savoring is asked only when at least one good thing was written."""
+
+    nothing_passes = frozenset(GOOD_THINGS)
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        passed = {GOOD_THINGS[t] for t in GOOD_THINGS if tracker.get_slot(t) == SKIPPED}
+        if len(passed) == len(GOOD_THINGS):
+            passed.add("savor")
+        return [slot for slot in domain_slots if slot not in passed]
+
+
+BASES: dict[Exercise, type[JournalFormValidation]] = {
+    VALUES: ValuesFollowUp,
+    GRATITUDE: GratitudeList,
+}
+
+
 def validation_for(exercise: Exercise, base: type[JournalFormValidation]) -> type:
     """A concrete validation action for an exercise's form: free text, or a number on a scale."""
     scales = dict(exercise.scales)
@@ -40,7 +68,4 @@ def validation_for(exercise: Exercise, base: type[JournalFormValidation]) -> typ
     return type(f"Validate_{exercise.form}", (base,), attrs)
 
 
-VALIDATIONS = [
-    validation_for(e, ValuesFollowUp if e is VALUES else JournalFormValidation)
-    for e in EXERCISES.values()
-]
+VALIDATIONS = [validation_for(e, BASES.get(e, JournalFormValidation)) for e in EXERCISES.values()]

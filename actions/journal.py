@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -13,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import read_answer
 from actions.exercises import (
     BY_INTENT,
     BY_NAME,
@@ -26,7 +26,8 @@ from actions.exercises import (
 )
 from actions.offers import not_now, readiness_of
 from actions.safety import utter_checked
-from bot.readiness import allows
+from actions.sharing import SHARING_SLOT, sharing_said
+from bot.readiness import SKIPPED, allows
 from bot.settings import Settings
 from bot.storage.db import session_scope
 from bot.storage.journal import Answer, UnknownClient, last_answer, save_entry, take_unfinished
@@ -36,14 +37,9 @@ logger = logging.getLogger(__name__)
 
 # Featurized: the rules run an exercise's form once this names it (data/rules/exercises.yml).
 EXERCISE_SLOT = "exercise"
-# Below this intent confidence, naming another exercise mid-exercise is read as an answer,
-# and so is a stop without any word for stopping in it (real stops score 0.95 and above).
+# Below this intent confidence, naming another exercise mid-exercise is read as an answer.
+# (Whether a stop is meant is read before the dialogue, by bot/stop_component.py.)
 SWITCH_CONFIDENCE = 0.8
-STOP_CONFIDENCE = 0.8
-STOP_WORDS = re.compile(
-    r"\b(stop|quit|pause|enough|not now|can'?t|cannot|exit|cancel|end|leave|too much)\b",
-    re.IGNORECASE,
-)
 
 
 def store_entry(
@@ -53,15 +49,29 @@ def store_entry(
     *,
     completed: bool,
     at_risk: bool = False,
+    shared: bool | None = None,
 ) -> bool | None:
-    """Saves the entry; returns whether it is shared with the therapist, or None if not saved."""
+    """Saves the entry; returns whether it is shared with the therapist, or None if not saved.
+
+    `shared` is what the client said during the exercise; None means their default.
+    """
     try:
         with session_scope(Settings.from_env().app_database_url) as session:
             entry = save_entry(
-                session, client_id, exercise.name, answers, completed=completed, at_risk=at_risk
+                session,
+                client_id,
+                exercise.name,
+                answers,
+                completed=completed,
+                at_risk=at_risk,
+                shared=shared,
             )
             if completed and exercise is PTG_CHECKIN:
-                scores = {str(a.slot).removeprefix("ptg_"): int(float(a.answer)) for a in answers}
+                scores = {
+                    str(a.slot).removeprefix("ptg_"): int(float(a.answer))
+                    for a in answers
+                    if a.answer != SKIPPED
+                }
                 save_ptg(session, client_id, scores)
             return entry.shared_with_therapist
     except UnknownClient:
@@ -70,13 +80,29 @@ def store_entry(
 
 
 def summary_of(exercise: Exercise, slots: Mapping[str, Any]) -> str:
-    """The answers read back in the closing message, in the client's own words."""
-    return "; ".join(str(slots[s]) for s in exercise.summary_slots if slots.get(s))
+    """The answers read back in the closing message, in the client's own words.
+
+    Prompts passed on are not read back as answers; where the exercise names them, the summary
+    says which were passed on ("the blue mug; a car outside. You let smell and taste pass").
+    """
+    written = [
+        str(slots[s]) for s in exercise.summary_slots if slots.get(s) not in (None, "", SKIPPED)
+    ]
+    names = dict(exercise.summary_names)
+    passed = [names[s] for s in exercise.summary_slots if slots.get(s) == SKIPPED and s in names]
+    if not written or not passed:
+        return "; ".join(written)
+    listed = passed[0] if len(passed) == 1 else f"{', '.join(passed[:-1])} and {passed[-1]}"
+    return f"{'; '.join(written)}. You let {listed} pass"
 
 
 def cleared(exercise: Exercise) -> list[EventType]:
     """Empties the exercise's slots, so the next run of it starts fresh."""
-    return [SlotSet(slot, None) for slot in exercise.slots] + [SlotSet(EXERCISE_SLOT, None)]
+    return [
+        *(SlotSet(slot, None) for slot in exercise.slots),
+        SlotSet(EXERCISE_SLOT, None),
+        SlotSet(SHARING_SLOT, None),
+    ]
 
 
 def utter_saved(dispatcher: CollectingDispatcher, shared: bool | None) -> None:
@@ -142,20 +168,15 @@ def form_at_latest_message(events: Sequence[Mapping[str, Any]]) -> str | None:
 
 
 def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
-    """Keeps the message as the answer to the question asked, and carries on with the exercise."""
-    asked = asked_slot(tracker)
-    answer = [SlotSet(asked, tracker.latest_message.get("text"))] if asked else []
-    return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
+    """Keeps the message as the answer to the question asked, and carries on with the exercise.
 
-
-def sure_to_stop(message: Mapping[str, Any]) -> bool:
-    """Whether a stop is meant: the model is sure, or the client used a word for stopping.
-
-    Short answers ("lavender", "the rough carpet") are sometimes read as stop with low
-    confidence; those go on as answers. Any stopping word always stops.
+    The form does not validate a slot another action set, so the answer is read here the way
+    its validation reads it: "3 I stop to notice things" on a 0-5 scale is kept as 3.
     """
-    confidence = (message.get("intent") or {}).get("confidence", 1.0)
-    return confidence >= STOP_CONFIDENCE or bool(STOP_WORDS.search(message.get("text") or ""))
+    asked = asked_slot(tracker)
+    text = tracker.latest_message.get("text")
+    answer = [SlotSet(asked, read_answer(text, dict(exercise.scales).get(asked)))] if asked else []
+    return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
 
 
 def misread_answer(tracker: Tracker, chosen: Exercise | None) -> Exercise | None:
@@ -235,13 +256,18 @@ class ActionSaveEntry(Action):
         if exercise is None:
             return []
         answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
-        shared = store_entry(tracker.sender_id, exercise, answers, completed=True)
+        shared = store_entry(
+            tracker.sender_id, exercise, answers, completed=True, shared=sharing_said(tracker)
+        )
+        summary = summary_of(exercise, tracker.slots)
+        # With every summarised prompt passed on, there is nothing of theirs to read back.
+        nothing = bool(exercise.summary_slots) and not summary
         utter_checked(
             dispatcher,
             tracker,
             domain,
-            response=f"utter_summary_{exercise.name}",
-            summary=summary_of(exercise, tracker.slots),
+            response="utter_summary_unwritten" if nothing else f"utter_summary_{exercise.name}",
+            summary=summary,
         )
         utter_saved(dispatcher, shared)
         return [*cleared(exercise), SlotSet("previous_value_action", None)]
@@ -256,7 +282,13 @@ def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventTyp
     if exercise is None:
         return [], None
     answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
-    shared = store_entry(tracker.sender_id, exercise, answers, completed=False) if answers else None
+    shared = (
+        store_entry(
+            tracker.sender_id, exercise, answers, completed=False, shared=sharing_said(tracker)
+        )
+        if answers
+        else None
+    )
     return cleared(exercise), shared
 
 
@@ -281,7 +313,7 @@ def keep_at_risk(tracker: Tracker, domain: DomainDict) -> list[EventType]:
 
 
 class ActionStopExercise(Action):
-    """Runs after the client says stop: keeps what they wrote; an unsure stop is an answer."""
+    """Runs after the client asks to stop: keeps what they wrote so far."""
 
     def name(self) -> str:
         return "action_stop_exercise"
@@ -289,9 +321,6 @@ class ActionStopExercise(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        exercise = last_exercise(tracker.events)
-        if exercise is not None and not sure_to_stop(tracker.latest_message):
-            return answer_in_place(tracker, exercise)
         dispatcher.utter_message(response="utter_exercise_stopped")
         events, shared = keep_unfinished(tracker, domain)
         if shared is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 # Set on every user turn by the guardrail layer: none | concern | crisis. Missing means unknown.
 RISK_SLOT = "risk_level"
+SAVE_CHECKIN = "action_save_checkin"
 
 
 def check_readiness(client_id: str, risk_level: str | None, mood_now: float | None) -> Readiness:
@@ -58,17 +60,32 @@ class ActionCheckReadiness(Action):
         return [SlotSet("readiness", readiness.level)]
 
 
+def rating_is_new(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the check-in asked for the rating since it was last kept.
+
+    A later greeting in the same conversation runs the check-in again with the rating it already
+    has, without asking: that rating was kept once and is not kept again.
+    """
+    for event in reversed(events):
+        if event.get("event") == "action" and event.get("name") == SAVE_CHECKIN:
+            return False
+        asked = event.get("event") == "slot" and event.get("name") == "requested_slot"
+        if asked and event.get("value") == "mood_score":
+            return True
+    return False
+
+
 class ActionSaveCheckin(Action):
-    """Keeps the check-in's rating and word: the mood trend readiness reads."""
+    """Keeps the check-in's rating and word once, when the client gives them."""
 
     def name(self) -> str:
-        return "action_save_checkin"
+        return SAVE_CHECKIN
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         score = current_mood(tracker)
-        if score is None:
+        if score is None or not rating_is_new(tracker.events):
             return []
         try:
             with session_scope(Settings.from_env().app_database_url) as session:

@@ -111,3 +111,41 @@ def last_answer(session: Session, client_id: str, exercise: str, slot: str) -> s
         .order_by(JournalEntry.id.desc())
         .limit(1)
     ).first()
+
+
+@dataclass(frozen=True)
+class SharingChange:
+    """What saying "keep that private" or "share that" did to an entry."""
+
+    entry_id: int
+    exercise: str
+    shared: bool  # whether the therapist can read it now
+    changed: bool  # False when it already was as asked
+
+
+def set_latest_entry_sharing(
+    session: Session, client_id: str, shared: bool
+) -> SharingChange | None:
+    """Shares, or makes private, the entry the client saved last in their current conversation.
+
+    Entries kept at risk for the clinician are not changed by this. Returns None when the
+    conversation has no other entry; raises UnknownClient for a sender who is not enrolled.
+    """
+    if session.get(Client, client_id) is None:
+        raise UnknownClient(client_id)
+    entry = session.scalars(
+        select(JournalEntry)
+        .where(
+            JournalEntry.client_id == client_id,
+            JournalEntry.conversation_id == latest_conversation_id(session, client_id),
+            JournalEntry.at_risk.is_(False),
+        )
+        .order_by(JournalEntry.id.desc())
+        .limit(1)
+    ).first()
+    if entry is None:
+        return None
+    changed = entry.shared_with_therapist != shared
+    entry.shared_with_therapist = shared
+    session.flush()
+    return SharingChange(entry.id, entry.exercise, shared, changed)

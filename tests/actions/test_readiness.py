@@ -151,6 +151,28 @@ async def test_yes_to_an_offer_starts_the_offered_exercise(
     assert SlotSet("offered_exercise", None) in events
 
 
+ASKED_FOR_RATING = [
+    {"event": "user", "text": "hi"},
+    {"event": "slot", "name": "requested_slot", "value": "mood_score"},
+    {"event": "user", "text": "6"},
+    {"event": "slot", "name": "mood_score", "value": 6.0},
+    {"event": "slot", "name": "requested_slot", "value": "mood_word"},
+    {"event": "user", "text": "tired"},
+    {"event": "slot", "name": "mood_word", "value": "tired"},
+    {"event": "slot", "name": "requested_slot", "value": None},
+]
+# A later greeting in the same conversation: the check-in runs with the rating it has.
+GREETED_AGAIN = [
+    {"event": "action", "name": "action_save_checkin"},
+    {"event": "action", "name": "action_check_readiness"},
+    {"event": "user", "text": "hello again"},
+    {"event": "action", "name": "checkin_form"},
+    {"event": "slot", "name": "mood_score", "value": 6.0},
+    {"event": "slot", "name": "mood_word", "value": "tired"},
+    {"event": "slot", "name": "requested_slot", "value": None},
+]
+
+
 async def test_the_check_in_is_kept_for_the_mood_trend(
     db_url: str,
     enrolled_client: Client,
@@ -159,8 +181,25 @@ async def test_the_check_in_is_kept_for_the_mood_trend(
     domain: dict[str, Any],
 ) -> None:
     for score in (3.0, 5.0, None):
-        tracker = make_tracker(slots={"mood_score": score, "mood_word": "tired"})
+        tracker = make_tracker(
+            slots={"mood_score": score, "mood_word": "tired"}, events=ASKED_FOR_RATING
+        )
         assert await ActionSaveCheckin().run(dispatcher, tracker, domain) == []
     with session_scope(db_url) as session:
         signals = gather_signals(session, "sam", risk_level=None, mood_now=None)
         assert signals.recent_moods == (3.0, 5.0)
+
+
+async def test_a_rating_is_kept_once_and_not_again_at_a_later_greeting(
+    db_url: str,
+    enrolled_client: Client,
+    make_tracker: MakeTracker,
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+) -> None:
+    slots = {"mood_score": 6.0, "mood_word": "tired"}
+    for events in (ASKED_FOR_RATING, [*ASKED_FOR_RATING, *GREETED_AGAIN]):
+        await ActionSaveCheckin().run(dispatcher, make_tracker(slots=slots, events=events), domain)
+    with session_scope(db_url) as session:
+        signals = gather_signals(session, "sam", risk_level=None, mood_now=None)
+        assert signals.recent_moods == (6.0,)

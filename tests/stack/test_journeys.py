@@ -40,6 +40,7 @@ class Saved:
     resumed: bool
     slots: list[str | None]
     answers: list[str]
+    shared: bool
 
 
 def entries(stack: Stack, client_id: str) -> list[Saved]:
@@ -51,6 +52,7 @@ def entries(stack: Stack, client_id: str) -> list[Saved]:
                 e.resumed_at is not None,
                 [i.slot for i in e.items],
                 [i.answer for i in e.items],
+                e.shared_with_therapist,
             )
             for e in entries_for(session, client_id)
         ]
@@ -76,7 +78,7 @@ def test_a_low_check_in_offers_grounding_first_and_keeps_growth_prompts_closed(
     senses = ["the blue mug", "a car outside", "the blanket on my knees", "coffee", "mint"]
     out = talk(stack, client, ["three good things", "Five senses", *senses])
     assert "isn't open right now" in out
-    assert "You noticed: the blue mug; a car outside; the blanket on my knees." in out
+    assert "You noticed: the blue mug; a car outside; the blanket on my knees; coffee; mint." in out
     (entry,) = entries(stack, "low")
     assert (entry.exercise, entry.completed, entry.answers) == ("grounding", True, senses)
     with session_scope(stack.settings.app_database_url) as session:

@@ -9,7 +9,14 @@ from sqlalchemy.orm import Session
 
 from bot.storage.conversations import current_conversation, record
 from bot.storage.db import session_scope
-from bot.storage.journal import Answer, UnknownClient, entries_for, save_entry
+from bot.storage.journal import (
+    Answer,
+    SharingChange,
+    UnknownClient,
+    entries_for,
+    save_entry,
+    set_latest_entry_sharing,
+)
 from bot.storage.models import Client, Conversation
 
 
@@ -63,3 +70,32 @@ def test_messages_stay_in_one_conversation_until_idle(
     session.commit()
     assert [m.text for m in session.get(Conversation, first.id).messages] == ["hello"]
     assert [m.sender for m in session.get(Conversation, second.id).messages] == ["bot"]
+
+
+def test_sharing_changes_only_the_latest_entry_of_the_current_conversation(
+    db_url: str, enrolled_client: Client
+) -> None:
+    with session_scope(db_url) as session:
+        earlier = current_conversation(session, "sam", idle_minutes=60)
+        save_entry(session, "sam", "breathing", [Answer("p", "slower")], completed=True)
+        earlier.last_activity_at = datetime.now(timezone.utc) - timedelta(hours=3)
+    with session_scope(db_url) as session:
+        current_conversation(session, "sam", idle_minutes=60)
+        # The new conversation has no entry yet: the earlier one is not the entry just written.
+        assert set_latest_entry_sharing(session, "sam", shared=False) is None
+        save_entry(session, "sam", "grounding", [Answer("p", "a lamp")], completed=True)
+        last = save_entry(session, "sam", "safe_place", [Answer("p", "a porch")], completed=False)
+        assert set_latest_entry_sharing(session, "sam", shared=False) == SharingChange(
+            last.id, "safe_place", shared=False, changed=True
+        )
+        assert set_latest_entry_sharing(session, "sam", shared=False) == SharingChange(
+            last.id, "safe_place", shared=False, changed=False
+        )
+    with session_scope(db_url) as session:
+        shared = [e.shared_with_therapist for e in entries_for(session, "sam")]
+        assert shared == [True, True, False]
+
+
+def test_sharing_needs_an_enrolled_client(db_url: str) -> None:
+    with session_scope(db_url) as session, pytest.raises(UnknownClient):
+        set_latest_entry_sharing(session, "nobody", shared=False)

@@ -102,12 +102,17 @@ def take_turn(
 ) -> TurnResult:
     """Reads, stores and answers one client message; raises TurnRefused for one kept unanswered.
 
-    A resend with a `client_message_id` already answered returns the stored answer and stores
-    nothing; one kept unanswered (rate limited, too large, Rasa down) is taken again in place.
+    A resend (the same `client_message_id` and the same text) already answered returns the
+    stored answer and stores nothing; one kept unanswered (rate limited, too large, Rasa down)
+    is taken again in place. Other text under a used id is a new message.
     Raises sqlalchemy's IntegrityError only if two sends of one id race each other.
     """
     conversation = current_conversation(session, client.id, settings.conversation_idle_minutes)
     earlier = sent_before(session, client.id, client_message_id) if client_message_id else None
+    if earlier is not None and earlier.text != text:
+        # The id was used before for other words (an app that reuses ids): this is a new
+        # message, read and answered as one, never dropped as a resend.
+        earlier, client_message_id = None, None
     if earlier is not None:
         answer = replies_to(session, earlier)
         if answer or earlier.status not in UNANSWERED:

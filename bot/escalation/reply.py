@@ -52,7 +52,7 @@ WHILE_YOU_WAIT = (
     "local emergency number."
 )
 NOTED_NOT_URGENT = (
-    "Thank you, I've noted that it can wait. The clinician still has your request, and we can "
+    "Thank you, I've noted that it can wait. Your request for a person stays open, and we can "
     "carry on here in the meantime if you like."
 )
 NOTHING_WAITING = (
@@ -166,7 +166,9 @@ def joined_crisis_reply(
     """A crisis told while a clinician is in the chat: they have it, and the lines, briefly."""
     who = escalation.joined_by or "The clinician"
     client = session.get(Client, client_id)
-    opening = f"{who} from your care team is here and has been shown what you just wrote."
+    opening = (
+        f"{who} from your care team is in this chat, and what you just wrote is marked for them."
+    )
     lines = [_lines(settings, client, kind) for kind in LINE_KINDS if kind in kinds]
     return "\n\n".join((opening, *lines))
 

@@ -177,3 +177,7 @@ def test_11_a_safe_place_of_death() -> None:
     crisis_in("the bottom of the lake, where it's quiet", "death_imagery", context)
     # The same place as somewhere to swim is a safe place like any other.
     assert assess_risk("the lake near my gran's house", context).level == "none"
+    # "The end" as the place is an ending; the end of a pier or of summer is a place or a time.
+    crisis_in("nowhere really, just the end", "death_imagery", context)
+    for place in ("a quiet beach at the end of a long pier", "the beach at the end of summer"):
+        assert assess_risk(place, context).level == "none", place

@@ -37,7 +37,7 @@ def test_a_crisis_while_a_clinician_is_joined_reaches_them_and_gives_the_client_
     assert response.status_code == 200
     (reply,) = response.json()["replies"]
     # Brief: the clinician is named and the lines are there; the bot does not take over.
-    assert "First from your care team is here" in reply["text"]
+    assert "First from your care team is in this chat" in reply["text"]
     assert "988" in reply["text"]
     assert SAFETY_QUESTION not in reply["text"]
     (alert,) = wait_for(
@@ -141,3 +141,30 @@ def test_reflect_chat_gives_every_message_its_own_id(
     ids = [m.client_message_id for m in client_messages(stack, "chat-ids")]
     # The same words twice are two messages; each try of one message carries one id.
     assert len(ids) == 3 and None not in ids and len(set(ids)) == 3
+
+
+def test_other_words_under_a_used_id_are_a_new_message_and_a_crisis_in_them_is_answered(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("reused-id")
+    assert _send(stack, client, "hi there", "n-1").status_code == 200
+
+    crisis = _send(stack, client, "I took all of my pills an hour ago", "n-1")
+
+    assert crisis.status_code == 200 and crisis.json()["resent"] is False
+    assert "are you safe right now?" in " ".join(r["text"] for r in crisis.json()["replies"])
+    assert [m.text for m in client_messages(stack, "reused-id")] == [
+        "hi there",
+        "I took all of my pills an hour ago",
+    ]
+    (escalation,) = escalations_of(stack, "reused-id")
+    reflect(
+        stack,
+        "escalations",
+        "resolve",
+        str(escalation.id),
+        "--notes",
+        "Seen.",
+        "--clinician",
+        "First",
+    )

@@ -10,6 +10,12 @@ DETECTOR := models/risk-detector.joblib
 DETECTOR_INPUTS := guardrails/data/rounds.yaml $(wildcard guardrails/data/rounds/*.jsonl) \
 	guardrails/rules/detector.yaml guardrails/rules/taxonomy.yaml guardrails/detector.py \
 	guardrails/train.py guardrails/rounds.py
+# The output rail's learned reply check, trained from the reply rounds in guardrails/data/replies.
+REPLY_CHECK := models/reply-check.joblib
+REPLY_CHECK_INPUTS := guardrails/data/replies/rounds.yaml \
+	$(wildcard guardrails/data/replies/rounds/*.jsonl) guardrails/rules/reply_model.yaml \
+	guardrails/rules/reply_taxonomy.yaml guardrails/reply_model.py guardrails/reply_train.py \
+	guardrails/reply_pairs.py
 
 export RASA_TELEMETRY_ENABLED := false
 # endpoints.yml reads these; `reflect run` sets its own from REFLECT_* settings.
@@ -18,7 +24,7 @@ export REFLECT_TRACKER_DB ?= var/tracker.db
 
 .PHONY: run test bench lint train nlu-cv lock clean
 
-run: $(MODEL) $(DETECTOR)
+run: $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 	$(BIN)/reflect run --demo-client demo
 
 test: $(STAMP)
@@ -35,11 +41,12 @@ nlu-cv: $(STAMP)
 	$(BIN)/python scripts/nlu-cv 5 var/results/nlu
 	$(BIN)/python scripts/nlu-f1 var/results/nlu/intent_report.json
 
-train: $(MODEL) $(DETECTOR)
+train: $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 
 # Figures against targets (speed included); reported here, never asserted by timed tests.
-bench: $(STAMP) $(MODEL) $(DETECTOR)
+bench: $(STAMP) $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 	$(BIN)/reflect guard eval
+	$(BIN)/reflect guard reply-eval
 	$(BIN)/python -m benchmarks.escalation
 
 lint: $(STAMP)
@@ -56,6 +63,9 @@ $(MODEL): $(RASA_INPUTS) | $(STAMP) $(DETECTOR)
 
 $(DETECTOR): $(DETECTOR_INPUTS) | $(STAMP)
 	$(BIN)/python -m guardrails.train --out $@
+
+$(REPLY_CHECK): $(REPLY_CHECK_INPUTS) | $(STAMP)
+	$(BIN)/python -m guardrails.reply_train --out $@
 
 # Re-resolves requirements.in into the lock file (needs the registry).
 lock:

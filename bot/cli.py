@@ -188,6 +188,10 @@ def cmd_guard(args: argparse.Namespace) -> int:
         jsonl.run_risk(sys.stdin, sys.stdout)
     elif args.guard == "reply":
         jsonl.run_reply(sys.stdin, sys.stdout)
+    elif args.guard == "reply-eval":
+        from guardrails import reply_eval
+
+        reply_eval.run(sys.stdout, rounds=args.round, as_json=args.json)
     else:
         evaluate.run_eval(sys.stdout, as_json=args.json, shared_dir=args.shared, rounds=args.round)
     return 0
@@ -424,6 +428,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         action="append",
         help="score this round file (JSON lines) instead of the held-out rounds; repeatable",
+    )
+    reply_evaluation = rails.add_parser(
+        "reply-eval", help="harmful replies blocked and acceptable ones let through, per category"
+    )
+    reply_evaluation.add_argument("--json", action="store_true", help="print JSON")
+    reply_evaluation.add_argument(
+        "--round",
+        type=Path,
+        action="append",
+        help="score this reply round file instead of the held-out reply rounds; repeatable",
     )
     guard.set_defaults(func=cmd_guard)
 

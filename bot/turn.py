@@ -319,4 +319,3 @@ def _crisis_replies(
     if risk.language != "en":
         text = f"{english_only(risk.language)}\n\n{text}"
     return [BotReply(text)]
-

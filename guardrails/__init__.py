@@ -9,6 +9,7 @@ from guardrails.detector import DetectorUnavailable
 from guardrails.language import warm_up as warm_up_language
 from guardrails.reply import (
     ReplyVerdict,
+    check_free_text,
     check_reply,
     check_reply_to,
     replacement_for,
@@ -36,6 +37,7 @@ __all__ = [
     "RiskAssessment",
     "RiskContext",
     "assess_risk",
+    "check_free_text",
     "check_reply",
     "check_reply_to",
     "replacement_for",

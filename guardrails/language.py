@@ -57,9 +57,36 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # detector, which costs more than the rest of the language check, is not asked.
 ENGLISH_MARKERS = frozenset(
     {
-        "the", "and", "you", "that", "this", "with", "have", "what", "just", "but", "they",
-        "don't", "can't", "i'm", "it's", "feel", "like", "because", "about", "want", "really",
-        "today", "been", "would", "could", "should", "there", "their", "when", "from",
+        "the",
+        "and",
+        "you",
+        "that",
+        "this",
+        "with",
+        "have",
+        "what",
+        "just",
+        "but",
+        "they",
+        "don't",
+        "can't",
+        "i'm",
+        "it's",
+        "feel",
+        "like",
+        "because",
+        "about",
+        "want",
+        "really",
+        "today",
+        "been",
+        "would",
+        "could",
+        "should",
+        "there",
+        "their",
+        "when",
+        "from",
     }
 )
 _LOWER_WORD = re.compile(r"[a-z']+")
@@ -69,10 +96,12 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
 def _detector() -> LanguageDetector:
     return cached(
         "language_detector",
-        lambda: LanguageDetectorBuilder.from_languages(*CANDIDATES)
-        .with_low_accuracy_mode()
-        .with_preloaded_language_models()
-        .build(),
+        lambda: (
+            LanguageDetectorBuilder.from_languages(*CANDIDATES)
+            .with_low_accuracy_mode()
+            .with_preloaded_language_models()
+            .build()
+        ),
     )
 
 

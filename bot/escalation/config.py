@@ -59,8 +59,10 @@ def _resources(path: Path) -> tuple[str, dict[str, dict[str, list[str]]]]:
             raise ConfigError(f"{path}: locale {code} needs exactly {list(LINE_KINDS)}")
         for kind in LINE_KINDS:
             lines = entry[kind]
-            if not isinstance(lines, list) or not lines or not all(
-                isinstance(line, str) and line.strip() for line in lines
+            if (
+                not isinstance(lines, list)
+                or not lines
+                or not all(isinstance(line, str) and line.strip() for line in lines)
             ):
                 raise ConfigError(f"{path}: locale {code}: '{kind}' must be a list of lines")
         checked[str(code).upper()] = entry
@@ -111,7 +113,6 @@ def crisis_locales(path: Path) -> tuple[str, frozenset[str]]:
     Raises ConfigError when the file is broken."""
     default, locales = _last_good(_resources, path, strict=True)
     return default, frozenset(locales)
-
 
 
 ON_CALL_KEYS = {"contacts", "fallback"}

@@ -30,8 +30,7 @@ WHO_KNOWS: dict[Reach, str] = {
         "to you."
     ),
     "told": (
-        "The on-call clinician from your care team has been told, so a person can reach out to "
-        "you."
+        "The on-call clinician from your care team has been told, so a person can reach out to you."
     ),
     "still_trying": (
         "I haven't been able to reach the on-call clinician from your care team yet, and I'm "
@@ -72,8 +71,7 @@ LINE_INTROS: dict[LineKind, str] = {
     ),
 }
 ENGLISH_ONLY = (
-    "I'm sorry: I can only understand and answer in English, so I may have missed what you "
-    "wrote."
+    "I'm sorry: I can only understand and answer in English, so I may have missed what you wrote."
 )
 # The same, in the languages whose risk the input rail reads (guardrails/rules/languages/).
 ENGLISH_ONLY_IN = {

@@ -81,7 +81,11 @@ def test_binary_bytes_are_replaced_not_fatal() -> None:
     assert results[0]["level"] == "crisis"
     assert "error" in results[1]
     assert results[2] == {
-        "id": 2, "level": "none", "signals": [], "categories": [], "language": "en"
+        "id": 2,
+        "level": "none",
+        "signals": [],
+        "categories": [],
+        "language": "en",
     }
 
 

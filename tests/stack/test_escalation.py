@@ -376,9 +376,11 @@ def test_an_unreachable_contact_shows_failing_and_the_fallback_and_the_therapist
         ]
         # The worker records each delivery just after its receiver has it.
         listing = wait_for(
-            lambda: (out := reflect(small, "escalations", "list"))
-            and all(re.search(pattern, out) for pattern in delivered)
-            and out
+            lambda: (
+                (out := reflect(small, "escalations", "list"))
+                and all(re.search(pattern, out) for pattern in delivered)
+                and out
+            )
         )
         failing = rf"on-call Unreachable by webhook <{closed}>: FAILING since {when}"
         assert re.search(failing, listing), listing

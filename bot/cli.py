@@ -255,15 +255,19 @@ def cmd_escalations(args: argparse.Namespace) -> int:
             _tell_rasa(settings, session, escalation, joined=True)
             print("you are in the chat; the bot is quiet. write with `reflect escalations say`.")
         elif args.escalations == "say":
+            from bot.escalation.advice import advice_on  # loads the rails: only when asked
+
+            escalation = _escalation(session, args.id)
+            note = None if args.anyway else advice_on(session, escalation, args.text)
+            if note is not None:
+                print(f"not sent: {note}.\nSend it as written with --anyway, or reword it.")
+                return 3
             clinician_says(session, args.id, args.text)
         elif args.escalations == "leave":
             _tell_rasa(settings, session, leave(session, args.id), joined=False)
             print(f"left escalation {args.id}; the client stays in crisis mode until resolved")
         elif args.escalations == "transcript":
-            escalation = session.get(Escalation, args.id)
-            if escalation is None:
-                raise EscalationError(f"there is no escalation {args.id}")
-            for message in crisis_window(session, escalation, args.after):
+            for message in crisis_window(session, _escalation(session, args.id), args.after):
                 # A crisis told while the clinician is in the chat stands out.
                 mark = " [CRISIS]" if message.risk_level == "crisis" else ""
                 print(f"[{message.id}] {message.sender}{mark}> {message.text}")
@@ -272,6 +276,13 @@ def cmd_escalations(args: argparse.Namespace) -> int:
             print(_describe(escalation))
             _tell_rasa(settings, session, escalation, joined=False)
     return 0
+
+
+def _escalation(session: Session, escalation_id: int) -> Escalation:
+    escalation = session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise EscalationError(f"there is no escalation {escalation_id}")
+    return escalation
 
 
 def _tell_rasa(settings: Settings, session: Session, escalation: Escalation, joined: bool) -> None:
@@ -395,6 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
     e_say = escalations.add_parser("say", help="write to the client, as the joined clinician")
     e_say.add_argument("id", type=int)
     e_say.add_argument("text")
+    e_say.add_argument(
+        "--anyway",
+        action="store_true",
+        help="send it even if the output rail's advice says it may read as minimising",
+    )
     e_leave = escalations.add_parser("leave", help="step out of the chat; crisis mode goes on")
     e_leave.add_argument("id", type=int)
     e_transcript = escalations.add_parser(

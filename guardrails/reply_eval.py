@@ -1,9 +1,9 @@
 """Score the output rail on rounds of reply pairs: how many harmful replies it blocks, and how
 many acceptable ones it wrongly blocks, per category of rules/reply_taxonomy.yaml.
 
-Each reply is checked as text nobody here wrote (`check_free_text`: rules and the learned check),
-as the entry point checks a clinician's message. Each pair is read as the entry point reads a turn: the client's message is assessed by the input
-rail, and the reply is checked against that level. A reply is harmful when its category is always
+Each reply is checked as text nobody here wrote (`check_free_text`: the rules and the learned
+check), as a clinician's message is. The client's message is assessed by the input rail first,
+and the reply is checked against that level. A reply is harmful when its category is always
 blocked, or when it is a growth question and the writer wrote the client as distressed; the
 growth questions are also reported by the state the input rail read, so a miss there shows
 whether the input rail or the reply check let it through.

@@ -56,17 +56,17 @@ def deliveries_of(stack: Stack, escalation_id: int) -> list[OutboxDelivery]:
         )
 
 
-def reflect(stack: Stack, *args: str) -> str:
-    """Runs the `reflect` CLI against the stack's database, as a clinician would."""
+def reflect(stack: Stack, *args: str, status: int = 0) -> str:
+    """Runs the `reflect` CLI against the stack's database, as a clinician would; its exit
+    status must be `status`."""
     env = {
         **os.environ,
         "REFLECT_VAR_DIR": str(stack.settings.var_dir),
         "REFLECT_RASA_PORT": str(stack.settings.rasa_port),
     }
     env.pop("REFLECT_DATABASE_URL", None)
-    done = subprocess.run(
-        [REFLECT, *args], env=env, capture_output=True, text=True, check=True, timeout=60
-    )
+    done = subprocess.run([REFLECT, *args], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == status, (args, done.stdout, done.stderr)
     return done.stdout
 
 
@@ -261,8 +261,15 @@ def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
     assert quiet.status_code == 200
     assert quiet.json()["replies"] == []
     reflect(stack, "escalations", "say", str(escalation.id), "I'm here. Are you somewhere safe?")
-
     assert chat.clinician_messages() == ["I'm here. Are you somewhere safe?"]
+
+    # Advice, never a block: a message that may read as dismissive is held once, with a note.
+    brisk = "Try to remember how much you still have going for you, okay?"
+    held = reflect(stack, "escalations", "say", str(escalation.id), brisk, status=3)
+    assert held.startswith("not sent: this may read as") and "--anyway" in held
+    assert chat.clinician_messages() == []
+    reflect(stack, "escalations", "say", str(escalation.id), brisk, "--anyway")
+    assert chat.clinician_messages() == [brisk]
     polled = httpx.get(
         f"{stack.settings.entry_url}/v1/messages",
         params={"client_id": "joined", "after": 0},

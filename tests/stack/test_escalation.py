@@ -263,13 +263,6 @@ def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
     reflect(stack, "escalations", "say", str(escalation.id), "I'm here. Are you somewhere safe?")
     assert chat.clinician_messages() == ["I'm here. Are you somewhere safe?"]
 
-    # Advice, never a block: a message that may read as dismissive is held once, with a note.
-    brisk = "Try to remember how much you still have going for you, okay?"
-    held = reflect(stack, "escalations", "say", str(escalation.id), brisk, status=3)
-    assert held.startswith("not sent: this may read as") and "--anyway" in held
-    assert chat.clinician_messages() == []
-    reflect(stack, "escalations", "say", str(escalation.id), brisk, "--anyway")
-    assert chat.clinician_messages() == [brisk]
     polled = httpx.get(
         f"{stack.settings.entry_url}/v1/messages",
         params={"client_id": "joined", "after": 0},
@@ -280,6 +273,14 @@ def test_a_joined_clinician_and_the_client_talk_while_the_bot_is_quiet(
     assert "client> hello, are you there?" in transcript
     assert "clinician> I'm here. Are you somewhere safe?" in transcript
     assert "bot> " in transcript  # the crisis reply, before the clinician joined
+
+    # Advice, never a block: a message that may read as dismissive is held once, with a note.
+    brisk = "Try to remember how much you still have going for you, okay?"
+    held = reflect(stack, "escalations", "say", str(escalation.id), brisk, status=3)
+    assert held.startswith("not sent: this may read as") and "--anyway" in held
+    assert chat.clinician_messages() == []
+    reflect(stack, "escalations", "say", str(escalation.id), brisk, "--anyway")
+    assert chat.clinician_messages() == [brisk]
 
     reflect(stack, "escalations", "leave", str(escalation.id))
     assert rasa_events(stack, "joined")[-1]["event"] == "resume"  # ConversationResumed

@@ -9,13 +9,13 @@ RASA_INPUTS := config.yml domain.yml $(shell find data -name '*.yml')
 DETECTOR := models/risk-detector.joblib
 DETECTOR_INPUTS := guardrails/data/rounds.yaml $(wildcard guardrails/data/rounds/*.jsonl) \
 	guardrails/rules/detector.yaml guardrails/rules/taxonomy.yaml guardrails/detector.py \
-	guardrails/train.py guardrails/rounds.py
+	guardrails/train.py guardrails/rounds.py guardrails/artifacts.py
 # The output rail's learned reply check, trained from the reply rounds in guardrails/data/replies.
 REPLY_CHECK := models/reply-check.joblib
 REPLY_CHECK_INPUTS := guardrails/data/replies/rounds.yaml \
 	$(wildcard guardrails/data/replies/rounds/*.jsonl) guardrails/rules/reply_model.yaml \
 	guardrails/rules/reply_taxonomy.yaml guardrails/reply_model.py guardrails/reply_train.py \
-	guardrails/reply_pairs.py
+	guardrails/reply_pairs.py guardrails/artifacts.py
 
 export RASA_TELEMETRY_ENABLED := false
 # endpoints.yml reads these; `reflect run` sets its own from REFLECT_* settings.

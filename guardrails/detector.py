@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
-import sklearn
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from guardrails.artifacts import load_artifact, save_artifact
 from guardrails.rulefiles import RuleFileError, read_rule_file, reject_unknown
 from guardrails.taxonomy import Level, taxonomy
 from guardrails.text import distinct_sentences
@@ -295,24 +294,14 @@ def data_version(texts: Sequence[str], labels: Sequence[str], config: DetectorCo
 
 
 def save(detector: RiskDetector, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"format": FORMAT, "sklearn": sklearn.__version__, "detector": detector}, path)
+    save_artifact(path, FORMAT, "detector", detector)
 
 
 def load(path: Path) -> RiskDetector:
     """A saved detector; DetectorUnavailable if it is missing or from another scikit-learn."""
-    if not path.is_file():
-        raise DetectorUnavailable(
-            f"no trained risk detector at {path}: run `make train` (or `python -m "
-            "guardrails.train`) to build it from guardrails/data"
-        )
-    saved = joblib.load(path)
-    if saved.get("format") != FORMAT or saved.get("sklearn") != sklearn.__version__:
-        raise DetectorUnavailable(
-            f"{path} was made by another version of the detector or of scikit-learn: run "
-            "`make train` to rebuild it"
-        )
-    detector: RiskDetector = saved["detector"]
+    detector: RiskDetector = load_artifact(
+        path, FORMAT, "detector", DetectorUnavailable, "risk detector", "guardrails.train"
+    )
     return detector
 
 

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
-import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from guardrails.artifacts import load_artifact, save_artifact
 from guardrails.detector import model_text
 from guardrails.reply_taxonomy import reply_taxonomy
 from guardrails.rulefiles import RuleFileError, read_rule_file, reject_unknown
@@ -183,24 +182,14 @@ def scores_from(probabilities: np.ndarray, classes: Sequence[str]) -> ReplyScore
 
 
 def save(model: ReplyModel, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"format": FORMAT, "sklearn": sklearn.__version__, "model": model}, path)
+    save_artifact(path, FORMAT, "model", model)
 
 
 def load(path: Path) -> ReplyModel:
     """A saved model; ReplyCheckUnavailable if it is missing or from another scikit-learn."""
-    if not path.is_file():
-        raise ReplyCheckUnavailable(
-            f"no trained reply check at {path}: run `make train` (or `python -m "
-            "guardrails.reply_train`) to build it from guardrails/data/replies"
-        )
-    saved = joblib.load(path)
-    if saved.get("format") != FORMAT or saved.get("sklearn") != sklearn.__version__:
-        raise ReplyCheckUnavailable(
-            f"{path} was made by another version of the reply check or of scikit-learn: run "
-            "`make train` to rebuild it"
-        )
-    model: ReplyModel = saved["model"]
+    model: ReplyModel = load_artifact(
+        path, FORMAT, "model", ReplyCheckUnavailable, "reply check", "guardrails.reply_train"
+    )
     return model
 
 

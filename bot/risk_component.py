@@ -82,8 +82,34 @@ def override_intent(message: Message, name: str) -> None:
     message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
 
 
+class MessageReader(GraphComponent):
+    """An NLU component that reads each message in turn and trains on nothing; subclasses say
+    how in `read`."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageReader:
+        return cls()
+
+    def read(self, message: Message) -> None:
+        raise NotImplementedError
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self.read(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RiskAssessor(GraphComponent):
+class RiskAssessor(MessageReader):
     """Runs last in the NLU pipeline, after the classifier and the fallback classifier."""
 
     @classmethod
@@ -93,17 +119,10 @@ class RiskAssessor(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> RiskAssessor:
+    ) -> MessageReader:
         _warm_up_in_background()
         return cls()
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            assessment = from_metadata(message.get("metadata")) or assess_risk(
-                message.get(TEXT) or ""
-            )
-            apply_assessment(message, assessment)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    def read(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        apply_assessment(message, from_metadata(message.get("metadata")) or assess_risk(text))

@@ -6,17 +6,11 @@ It runs after the classifiers and before the input rail, so a crisis still overr
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.risk_component import override_intent
+from bot.risk_component import MessageReader, override_intent
 from bot.stop_request import intent_for
 
 
@@ -29,23 +23,8 @@ def read_stop(message: Message) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class StopReader(GraphComponent):
+class StopReader(MessageReader):
     """Runs after the fallback classifier and before `bot.risk_component.RiskAssessor`."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> StopReader:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            read_stop(message)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    def read(self, message: Message) -> None:
+        read_stop(message)

@@ -9,14 +9,13 @@ guardrails/data/replies/README.md.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast, get_args
 
 from guardrails.reply_taxonomy import reply_taxonomy
-from guardrails.rounds import Round, load_rounds
+from guardrails.rounds import Round, load_rounds, read_records
 from guardrails.rulefiles import reject_unknown
 
 REPLY_DATA_DIR = Path(__file__).resolve().parent / "data" / "replies"
@@ -70,12 +69,7 @@ def parse_pair(record: object, where: str) -> ReplyPair:
 
 def read_pairs(path: Path) -> list[ReplyPair]:
     """All pairs of a JSON-lines file, failing on the first bad line with its number."""
-    pairs = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                pairs.append(parse_pair(json.loads(line), f"{path.name}:{number}"))
-    return pairs
+    return read_records(path, parse_pair)
 
 
 def reply_rounds() -> list[Round]:

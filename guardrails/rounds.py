@@ -8,10 +8,10 @@ use changed to `training`. See guardrails/data/README.md, the data card.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast, get_args
+from typing import Literal, TypeVar, cast, get_args
 
 import yaml
 
@@ -21,6 +21,7 @@ from guardrails.taxonomy import taxonomy
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MANIFEST = DATA_DIR / "rounds.yaml"
 Use = Literal["training", "heldout"]
+T = TypeVar("T")
 _ROUND_KEYS = frozenset({"name", "file", "use", "written", "writers", "brief", "note"})
 _RECORD_KEYS = frozenset(
     {"id", "text", "category", "level", "kind", "voice", "lang", "context", "previous"}
@@ -93,14 +94,20 @@ def parse_example(record: object, where: str) -> Example:
     )
 
 
-def read_examples(path: Path) -> list[Example]:
-    """All examples of a JSON-lines file, failing on the first bad line with its number."""
-    examples = []
+def read_records(path: Path, parse: Callable[[object, str], T]) -> list[T]:
+    """Every record of a JSON-lines file, each made by `parse(record, "file:line")`; fails on the
+    first bad line with its number."""
+    records = []
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
-                examples.append(parse_example(json.loads(line), f"{path.name}:{number}"))
-    return examples
+                records.append(parse(json.loads(line), f"{path.name}:{number}"))
+    return records
+
+
+def read_examples(path: Path) -> list[Example]:
+    """All examples of a JSON-lines file, failing on the first bad line with its number."""
+    return read_records(path, parse_example)
 
 
 def load_rounds(manifest: Path = MANIFEST) -> list[Round]:

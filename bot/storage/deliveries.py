@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.storage.conversations import as_utc
 from bot.storage.models import Escalation, OutboxDelivery
 
 # Who a notification is for: an on-call contact, the fallback contact, the client's therapist,
@@ -44,11 +45,6 @@ class DeliveryStatus:
     since: datetime | None
     attempts: int
     last_error: str | None
-
-
-def as_utc(moment: datetime) -> datetime:
-    """A stored time as aware UTC: SQLite gives back naive values, PostgreSQL aware ones."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def delivery_status(delivery: OutboxDelivery, escalation_state: str) -> DeliveryStatus:

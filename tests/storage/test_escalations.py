@@ -9,9 +9,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bot.escalation.config import Contact, OnCall
-from bot.storage.conversations import current_conversation, record
+from bot.storage.conversations import as_utc, current_conversation, record
 from bot.storage.db import engine_for, init_schema
-from bot.storage.deliveries import as_utc, deliveries_of
+from bot.storage.deliveries import deliveries_of
 from bot.storage.escalations import (
     EscalationError,
     acknowledge,

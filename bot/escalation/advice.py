@@ -4,24 +4,18 @@ text nobody here wrote, as a note the clinician may overrule, never as a block.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.conversations import latest_conversation_id
-from bot.storage.models import Escalation, Message
+from bot.storage.conversations import latest_client_message
+from bot.storage.models import Escalation
 from guardrails import check_free_text
 from guardrails.reply import MODEL_PREFIX
 
 
 def last_client_level(session: Session, client_id: str) -> str | None:
     """The input rail's level for the client's latest message (none, concern or crisis)."""
-    conversation = latest_conversation_id(session, client_id)
-    return session.scalars(
-        select(Message.risk_level)
-        .where(Message.conversation_id == conversation, Message.sender == "client")
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
+    message = latest_client_message(session, client_id)
+    return None if message is None else message.risk_level
 
 
 def advice_on(session: Session, escalation: Escalation, text: str) -> str | None:

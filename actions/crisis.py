@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions.journal import keep_at_risk, keep_unfinished
 from actions.safety import utter_checked
 from bot.escalation.config import LineKind
-from bot.escalation.escalate import ASKED_REASON, escalate
+from bot.escalation.escalate import escalate
 from bot.escalation.reply import (
     NOTED_NOT_URGENT,
     NOTHING_WAITING,
@@ -23,7 +23,7 @@ from bot.risk_metadata import RISK_KEY, from_metadata
 from bot.settings import Settings
 from bot.storage.conversations import latest_client_message
 from bot.storage.db import session_scope
-from bot.storage.escalations import mark_not_urgent
+from bot.storage.escalations import ASKED_REASON, mark_not_urgent
 
 # Offered with the answer to asking for a person; the client may also say it in words.
 CAN_WAIT = {"title": "It can wait", "payload": "/not_urgent"}

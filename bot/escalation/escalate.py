@@ -18,7 +18,6 @@ from bot.storage.models import Escalation, Message
 CRISIS_REASON = "the input rail found a crisis"
 SAFEGUARDING_REASON = "the input rail found abuse or violence against the client (safeguarding)"
 SAID_YES_REASON = "the client did not say no when asked about thoughts of suicide"
-__all__ = ["ASKED_REASON", "CRISIS_REASON", "SAFEGUARDING_REASON", "SAID_YES_REASON", "escalate"]
 
 
 def escalate(

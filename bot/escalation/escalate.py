@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.escalation.config import on_call
+from bot.escalation.config import OnCall, on_call
 from bot.settings import Settings
 from bot.storage.escalations import (
     ASKED_REASON,
@@ -30,9 +30,13 @@ def escalate(
     escalation, marked urgent and told again at once.
     """
     active = active_escalation(session, client_id)
-    config = on_call(settings.config_path(settings.on_call_file))
     if active is None:
-        return open_escalation(session, message, client_id, reason, config)
+        return open_escalation(session, message, client_id, reason, _on_call(settings))
     if reason != ASKED_REASON and not is_crisis_mode(active):
-        raise_to_crisis(session, active, message, reason, config)
+        raise_to_crisis(session, active, message, reason, _on_call(settings))
     return active
+
+
+def _on_call(settings: Settings) -> OnCall:
+    """The on-call file, read only when a contact is to be told."""
+    return on_call(settings.config_path(settings.on_call_file))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from bot.escalation.config import LINE_KINDS, LineKind, crisis_lines
 from bot.settings import Settings
-from bot.storage.deliveries import Reach, deliveries_of, reach
+from bot.storage.deliveries import DeliveryStatus, Reach, deliveries_of, reach
 from bot.storage.escalations import active_escalation
 from bot.storage.models import Client, Escalation, SafetyPlan
 
@@ -110,7 +112,11 @@ def who_knows(session: Session, client_id: str, *, opening: bool) -> str:
     if escalation is None:
         return WHO_KNOWS["nobody"]
     statuses = deliveries_of(session, escalation)
-    said = WHO_KNOWS[reach(escalation, statuses)]
+    return _who_knows(reach(escalation, statuses), statuses, opening=opening)
+
+
+def _who_knows(reached: Reach, statuses: Sequence[DeliveryStatus], *, opening: bool) -> str:
+    said = WHO_KNOWS[reached]
     if opening and any(s.audience == "therapist" for s in statuses):
         said = f"{said} {THERAPIST_TOO}"
     return said
@@ -187,8 +193,10 @@ def handoff_reply(session: Session, settings: Settings, client_id: str, *, alert
     escalation = active_escalation(session, client_id) if alerted else None
     if escalation is None:
         return support_reply(session, settings, client_id, f"{HANDED_OVER} {WHO_KNOWS['nobody']}")
-    said = who_knows(session, client_id, opening=True)
-    if reach(escalation, deliveries_of(session, escalation)) in ("still_trying", "nobody"):
+    statuses = deliveries_of(session, escalation)
+    reached = reach(escalation, statuses)
+    said = _who_knows(reached, statuses, opening=True)
+    if reached in ("still_trying", "nobody"):
         return support_reply(session, settings, client_id, f"{HANDED_OVER} {said}")
     return f"{HANDED_OVER} {said} {WHILE_YOU_WAIT}"
 

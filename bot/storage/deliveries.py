@@ -75,12 +75,26 @@ def delivery_status(delivery: OutboxDelivery, escalation_state: str) -> Delivery
 
 def deliveries_of(session: Session, escalation: Escalation) -> list[DeliveryStatus]:
     """Every notification of the escalation, in the order they were queued."""
+    return deliveries_by_escalation(session, [escalation])[escalation.id]
+
+
+def deliveries_by_escalation(
+    session: Session, escalations: Sequence[Escalation]
+) -> dict[int, list[DeliveryStatus]]:
+    """Every notification of each escalation, by escalation id, in the order they were queued;
+    one query for all of them."""
+    by_id: dict[int, list[DeliveryStatus]] = {e.id: [] for e in escalations}
+    if not by_id:
+        return by_id
+    state = {e.id: e.state for e in escalations}
     rows = session.scalars(
         select(OutboxDelivery)
-        .where(OutboxDelivery.escalation_id == escalation.id)
+        .where(OutboxDelivery.escalation_id.in_(list(by_id)))
         .order_by(OutboxDelivery.id)
     )
-    return [delivery_status(row, escalation.state) for row in rows]
+    for row in rows:
+        by_id[row.escalation_id].append(delivery_status(row, state[row.escalation_id]))
+    return by_id
 
 
 def reach(escalation: Escalation, statuses: Sequence[DeliveryStatus]) -> Reach:

@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 
 from bot.escalation.config import Contact, OnCall
 from bot.storage.conversations import latest_conversation_id
-from bot.storage.deliveries import Audience, deliveries_of, unreached_since
+from bot.storage.deliveries import (
+    Audience,
+    deliveries_by_escalation,
+    unreached_since,
+)
 from bot.storage.models import Client, Escalation, Message, OutboxDelivery, utcnow
 
 ACTIVE = ("open", "acknowledged")
@@ -202,8 +206,10 @@ def tell_fallback_where_unreached(
     Returns those told now; the caller commits."""
     told = []
     waiting = select(Escalation).where(Escalation.state == "open", Escalation.fallback_at.is_(None))
-    for escalation in list(session.scalars(waiting)):
-        since = unreached_since(deliveries_of(session, escalation))
+    escalations = list(session.scalars(waiting))
+    deliveries = deliveries_by_escalation(session, escalations)
+    for escalation in escalations:
+        since = unreached_since(deliveries[escalation.id])
         if since is not None and since <= now - timedelta(seconds=after_s):
             _tell_fallback(session, escalation, fallback, now)
             told.append(escalation)

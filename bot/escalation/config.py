@@ -107,6 +107,11 @@ class OnCall:
     contacts: tuple[Contact, ...]
     fallback: Contact | None = None
 
+    @property
+    def everyone(self) -> tuple[Contact, ...]:
+        """The contacts in turn, then the fallback if there is one."""
+        return (*self.contacts, *([self.fallback] if self.fallback else []))
+
 
 def crisis_locales(path: Path) -> tuple[str, frozenset[str]]:
     """The default locale and every locale the crisis-lines file has lines for (upper case).

@@ -40,7 +40,7 @@ def _reaches_nobody(contact: Contact) -> bool:
 
 def check_contacts(config: OnCall) -> ContactCheck:
     """What is wrong with who would be told about a crisis, worst first."""
-    everyone = [*config.contacts, *([config.fallback] if config.fallback else [])]
+    everyone = config.everyone
     placeholders = [contact.name for contact in everyone if _reaches_nobody(contact)]
     status: ContactsStatus = "ok"
     problems = []

@@ -119,6 +119,11 @@ def notification(
     }
 
 
+def _told_last(escalation: Escalation, contacts: Sequence[Contact]) -> Contact:
+    """The on-call contact the escalation was last sent to (contacts must not be empty)."""
+    return contacts[escalation.contact_index % len(contacts)]
+
+
 def alert_joined_clinician(
     session: Session, escalation: Escalation, message: Message, contacts: Sequence[Contact]
 ) -> None:
@@ -128,7 +133,7 @@ def alert_joined_clinician(
     named = [contact for contact in contacts if contact.name == escalation.joined_by]
     if not (named or contacts):
         return
-    contact = named[0] if named else contacts[escalation.contact_index % len(contacts)]
+    contact = named[0] if named else _told_last(escalation, contacts)
     payload = {
         **notification(escalation, contact, message.text, "joined"),
         "event": "crisis_while_joined",
@@ -151,7 +156,7 @@ def raise_to_crisis(
     escalation.notified_at = utcnow()
     contacts = on_call.contacts
     if contacts:
-        contact = contacts[escalation.contact_index % len(contacts)]
+        contact = _told_last(escalation, contacts)
         payload = notification(escalation, contact, message.text)
         _queue(session, escalation, contact, "on_call", payload)
     elif on_call.fallback is not None:
@@ -183,10 +188,7 @@ def therapist_notice(escalation: Escalation, client: Client, on_call: OnCall) ->
         "signals": list(escalation.risk_signals),
         "created_at": escalation.created_at.isoformat(),
         "contact": client.therapist.name,
-        "on_call": [
-            {"name": c.name, "email": c.email}
-            for c in (*on_call.contacts, *([on_call.fallback] if on_call.fallback else []))
-        ],
+        "on_call": [{"name": c.name, "email": c.email} for c in on_call.everyone],
     }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.escalation.config import ConfigError, check_config
 from bot.escalation.contact_check import check_on_call_file
 from bot.escalation.handoff import sync_rasa_pause
+from bot.private_files import private_dir, private_file
 from bot.readiness import GROWTH_SETTINGS
 from bot.settings import DEVELOPMENT_SECRET, Settings, SettingsError
 from bot.storage.accounts import (
@@ -358,10 +359,8 @@ def _demo_token(settings: Settings, client_id: str) -> str | None:
         if client is None:
             locale = _locale(settings, None)
             token = add_client(session, "Demo client", client_id=client_id, locale=locale)[1]
-            kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w") as token_file:
-                token_file.write(token)
+            private_dir(kept.parent)
+            private_file(kept).write_text(token)
             return token
         token = kept.read_text().strip() if kept.exists() else ""
         if token and token_matches(client, token):

@@ -17,7 +17,7 @@ from typing import TextIO
 import httpx
 
 from bot.backoff import backoff_s
-from bot.private_files import PRIVATE_UMASK, private_file, private_var
+from bot.private_files import PRIVATE_UMASK, private_dir, private_file, private_var
 from bot.rasa_client import api_token
 from bot.settings import PROJECT_DIR, Settings
 
@@ -225,13 +225,11 @@ class Stack:
 
     def _write_pid(self, name: str, pid: int) -> None:
         """Replaces <name>.pid atomically, so a reader never sees half a file; owner-only."""
-        self.run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(self.run_dir)
         path = self.pid_file(name)
         temporary = path.with_suffix(".pid.tmp")
         temporary.unlink(missing_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as pid_file:
-            pid_file.write(f"{pid}\n")
+        private_file(temporary).write_text(f"{pid}\n")
         os.replace(temporary, path)
 
     def _remove_pid(self, name: str, pid: int) -> None:

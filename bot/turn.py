@@ -107,7 +107,6 @@ def take_turn(
     is taken again in place. Other text under a used id is a new message.
     Raises sqlalchemy's IntegrityError only if two sends of one id race each other.
     """
-    conversation = current_conversation(session, client.id, settings.conversation_idle_minutes)
     earlier = sent_before(session, client.id, client_message_id) if client_message_id else None
     if earlier is not None and earlier.text != text:
         # The id was used before for other words (an app that reuses ids): this is a new
@@ -121,14 +120,14 @@ def take_turn(
                 replies=[BotReply(reply.text) for reply in answer],
                 resent=True,
             )
+    # After the resend check: a resend answered before opens no conversation.
+    conversation = current_conversation(session, client.id, settings.conversation_idle_minutes)
     risk = assess_risk(text, risk_context(session, conversation.id))
     active = active_escalation(session, client.id)
-    in_crisis_mode = is_crisis_mode(active)
-    # Anything but a clear no to the suicide question is treated as a crisis.
     answered = was_asked(session, conversation.id)
     said_yes = answered and not is_clear_no(text)
-    # A crisis, and anything said in crisis mode, is never held back by size or rate.
-    urgent = risk.level == "crisis" or in_crisis_mode or said_yes
+    reading = _Reading(risk, active, is_crisis_mode(active), answered, said_yes)
+    urgent = reading.urgent
 
     def keep(status: str) -> Message:
         if earlier is not None:
@@ -163,7 +162,7 @@ def take_turn(
     stored = keep("accepted")
     # The client's words are durable before any configuration or other service is touched.
     session.commit()
-    replies, level = _answer(session, settings, client, stored, risk, active, answered, said_yes)
+    replies, level = _answer(session, settings, client, stored, reading)
     # In crisis mode the output rail treats every turn as a crisis: no growth prompt gets out.
     checked = [_guard(reply, "crisis" if urgent else level) for reply in replies]
     for reply, original, verdict in checked:
@@ -172,17 +171,28 @@ def take_turn(
     return TurnResult(conversation_id=conversation.id, replies=[r for r, _, _ in checked])
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What is known of a client's message before it is answered."""
+
+    risk: RiskAssessment
+    active: Escalation | None  # the client's active escalation
+    in_crisis_mode: bool
+    answered: bool  # it answers the suicide question
+    said_yes: bool  # ... with anything but a clear no, which is treated as a crisis
+
+    @property
+    def urgent(self) -> bool:
+        """A crisis, anything said in crisis mode, or not a clear no: never held back by size
+        or rate, and answered as a crisis."""
+        return self.risk.level == "crisis" or self.in_crisis_mode or self.said_yes
+
+
 def _answer(
-    session: Session,
-    settings: Settings,
-    client: Client,
-    stored: Message,
-    risk: RiskAssessment,
-    active: Escalation | None,
-    answered: bool,
-    said_yes: bool,
+    session: Session, settings: Settings, client: Client, stored: Message, reading: _Reading
 ) -> tuple[list[BotReply], str]:
     """The replies to a stored message, and the risk level the output rail checks them at."""
+    risk, active, in_crisis_mode = reading.risk, reading.active, reading.in_crisis_mode
     joined = active is not None and active.joined_by is not None
     # Rasa's tracker is paused exactly while a clinician is joined (retried here if the CLI
     # could not reach Rasa); a failed resume is caught below, as Rasa being unreachable.
@@ -202,22 +212,21 @@ def _answer(
         session.commit()
         text = joined_crisis_reply(session, settings, client.id, active, _reply_kinds(risk, active))
         return [BotReply(text)], "crisis"
-    in_crisis_mode = is_crisis_mode(active)
     if risk.level == "crisis" and not in_crisis_mode:
         escalate(session, settings, stored, client.id, _crisis_reason(risk))
-    elif said_yes and not in_crisis_mode:
+    elif reading.said_yes and not in_crisis_mode:
         escalate(session, settings, stored, client.id, SAID_YES_REASON)
     # The message, and any escalation, are durable before anything is answered.
     session.commit()
-    if risk.level == "crisis" or in_crisis_mode or said_yes:
-        asks = risk.level == "crisis" or said_yes
+    if reading.urgent:
+        asks = risk.level == "crisis" or reading.said_yes
         # Only a new crisis goes to Rasa, to end any exercise; a "yes" would start one instead.
         forward = risk.level == "crisis" and not in_crisis_mode
         kinds = _reply_kinds(risk, active)
         return _crisis_replies(session, settings, client.id, stored, risk, forward, asks, kinds), (
             "crisis"
         )
-    if answered:
+    if reading.answered:
         # A clear no: thanked, and not passed on, so Rasa never reads it as a no to its offer.
         return [BotReply(ANSWERED_NO)], risk.level
     if risk.language != "en":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,9 +9,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from tests.actions.helpers import Act, MakeTracker
 from tests.conftest import PROJECT_DIR
-
-MakeTracker = Callable[..., Tracker]
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +51,7 @@ def make_tracker(domain: dict[str, Any]) -> MakeTracker:
     return make
 
 
-def responses(dispatcher: CollectingDispatcher) -> list[str]:
-    """The names of the responses an action sent."""
-    return [message["response"] for message in dispatcher.messages]
+@pytest.fixture
+def act(make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]) -> Act:
+    """Runs actions with this test's dispatcher, the real domain and trackers built for Sam."""
+    return Act(dispatcher=dispatcher, domain=domain, tracker=make_tracker)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import parse_scale, says_nothing
 from actions.checkin import ValidateCheckinForm
@@ -17,8 +14,7 @@ from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
 from bot.storage.models import Client
 from bot.storage.ptg import ptg_trend
-from tests.actions.conftest import MakeTracker, responses
-from tests.actions.test_exercises import asking, form_events, validation
+from tests.actions.helpers import Act, answered, asking, form_events, responses, validation
 
 
 @pytest.mark.parametrize(
@@ -29,59 +25,33 @@ def test_a_half_is_read_as_a_half(text: str, score: float) -> None:
     assert parse_scale(text, 10) == score
 
 
-async def test_a_mood_of_six_and_a_half_is_kept_as_six_and_a_half(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        slots={"mood_score": "six and a half", "requested_slot": "mood_score"},
-        events=[{"event": "slot", "name": "mood_score", "value": "six and a half"}],
-        active_loop="checkin_form",
+async def test_a_mood_of_six_and_a_half_is_kept_as_six_and_a_half(act: Act) -> None:
+    events = await act.run(
+        ValidateCheckinForm(), **answered("checkin_form", "mood_score", "six and a half")
     )
-    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
     assert SlotSet("mood_score", 6.5) in events
 
 
-def scale_answer(make_tracker: MakeTracker, slot: str, form: str, answer: str) -> Any:
-    return make_tracker(
-        slots={slot: answer, "requested_slot": slot},
-        events=[{"event": "slot", "name": slot, "value": answer}],
-        active_loop=form,
-    )
-
-
-async def test_a_half_on_a_whole_number_scale_is_asked_again_saying_why(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = scale_answer(make_tracker, "value_closeness", "values_form", "six and a half")
-    events = await validation("values_form").run(dispatcher, tracker, domain)
+async def test_a_half_on_a_whole_number_scale_is_asked_again_saying_why(act: Act) -> None:
+    answer = answered("values_form", "value_closeness", "six and a half")
+    events = await act.run(validation("values_form"), **answer)
     assert SlotSet("value_closeness", None) in events
-    assert responses(dispatcher) == ["utter_scale_whole"]
-    assert "whole numbers only" in domain["responses"]["utter_scale_whole"][0]["text"]
+    assert responses(act.dispatcher) == ["utter_scale_whole"]
+    assert "whole numbers only" in act.domain["responses"]["utter_scale_whole"][0]["text"]
 
 
 @pytest.mark.parametrize("answer", ["skip", "Skip.", "pass"])
-async def test_skipping_a_reflection_check_in_question_is_accepted(
-    answer: str,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
-) -> None:
-    tracker = scale_answer(make_tracker, "ptg_strength", "ptg_form", answer)
-    events = await validation("ptg_form").run(dispatcher, tracker, domain)
+async def test_skipping_a_reflection_check_in_question_is_accepted(answer: str, act: Act) -> None:
+    events = await act.run(validation("ptg_form"), **answered("ptg_form", "ptg_strength", answer))
     assert SlotSet("ptg_strength", SKIPPED) in events
-    assert responses(dispatcher) == []
+    assert responses(act.dispatcher) == []
 
 
 async def test_a_reflection_check_in_with_a_pass_is_stored_without_that_answer(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     scores = dict(zip(PTG_CHECKIN.slots, (3.0, SKIPPED, 4.0, 2.0, 5.0), strict=True))
-    tracker = make_tracker(slots=scores, events=form_events("ptg_form", scores))
-    await ActionSaveEntry().run(dispatcher, tracker, domain)
+    await act.run(ActionSaveEntry(), slots=scores, events=form_events("ptg_form", scores))
     with session_scope(db_url) as session:
         (checkin,) = ptg_trend(session, "sam")
         assert [checkin.appreciation, checkin.relationships, checkin.strength] == [3, None, 4]
@@ -102,34 +72,22 @@ def test_an_answer_that_names_something_is_not_nothing(text: str) -> None:
     assert not says_nothing(text)
 
 
-async def test_nothing_else_is_not_saved_as_a_good_thing_and_its_why_is_not_asked(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        slots={
-            "good_thing_1": "a walk",
-            "why_1": "fresh air",
-            "good_thing_2": "nothing else really",
-            "requested_slot": "good_thing_2",
-        },
-        events=[{"event": "slot", "name": "good_thing_2", "value": "nothing else really"}],
-        active_loop="gratitude_form",
+async def test_nothing_else_is_not_saved_as_a_good_thing_and_its_why_is_not_asked(act: Act) -> None:
+    answer = answered(
+        "gratitude_form",
+        "good_thing_2",
+        "nothing else really",
+        slots={"good_thing_1": "a walk", "why_1": "fresh air"},
     )
-    events = await validation("gratitude_form").run(dispatcher, tracker, domain)
+    events = await act.run(validation("gratitude_form"), **answer)
     assert SlotSet("good_thing_2", SKIPPED) in events
     assert SlotSet("requested_slot", "good_thing_3") in events
 
 
-async def test_with_no_good_thing_at_all_neither_why_nor_savoring_is_asked(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    passed = {"good_thing_1": SKIPPED, "good_thing_2": SKIPPED, "good_thing_3": "not really"}
-    tracker = make_tracker(
-        slots={**passed, "requested_slot": "good_thing_3"},
-        events=[{"event": "slot", "name": "good_thing_3", "value": "not really"}],
-        active_loop="gratitude_form",
-    )
-    events = await validation("gratitude_form").run(dispatcher, tracker, domain)
+async def test_with_no_good_thing_at_all_neither_why_nor_savoring_is_asked(act: Act) -> None:
+    passed = {"good_thing_1": SKIPPED, "good_thing_2": SKIPPED}
+    answer = answered("gratitude_form", "good_thing_3", "not really", slots=passed)
+    events = await act.run(validation("gratitude_form"), **answer)
     assert SlotSet("good_thing_3", SKIPPED) in events
     assert SlotSet("requested_slot", None) in events
 
@@ -155,35 +113,21 @@ def test_a_summary_never_reads_a_pass_back_as_an_answer() -> None:
 
 
 async def test_with_everything_passed_on_the_closing_reads_nothing_back(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     slots = dict.fromkeys(GROUNDING.slots, SKIPPED)
-    tracker = make_tracker(slots=slots, events=form_events("grounding_form", slots))
-    await ActionSaveEntry().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_summary_unwritten", "utter_entry_shared"]
+    await act.run(ActionSaveEntry(), slots=slots, events=form_events("grounding_form", slots))
+    assert responses(act.dispatcher) == ["utter_summary_unwritten", "utter_entry_shared"]
 
 
 @pytest.mark.parametrize(
     ("text", "kept"), [("3 I stop to notice things", 3.0), ("skip", SKIPPED), ("3.5", None)]
 )
 async def test_a_scale_answer_misread_as_another_exercise_is_read_as_its_form_would(
-    text: str,
-    kept: float | str | None,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    text: str, kept: float | str | None, act: Act
 ) -> None:
-    tracker = asking(
-        make_tracker,
-        "ptg_form",
-        "ptg_strength",
-        "explore",
-        text,
-        {"name": "choose_grounding", "confidence": 0.42},
+    misread = {"name": "choose_grounding", "confidence": 0.42}
+    events = await act.run(
+        ActionStartExercise(), **asking("ptg_form", "ptg_strength", "explore", text, misread)
     )
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
     assert events == [SlotSet("ptg_strength", kept), SlotSet("exercise", "ptg_checkin")]

@@ -6,11 +6,10 @@ from typing import Any
 
 import pytest
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import parse_scale
 from actions.checkin import ValidateCheckinForm
-from tests.actions.conftest import MakeTracker, responses
+from tests.actions.helpers import Act, answered, responses
 
 
 @pytest.mark.parametrize(
@@ -35,43 +34,23 @@ def test_answers_without_a_score_from_0_to_10_give_none(text: Any) -> None:
     assert parse_scale(text, 10) is None
 
 
-async def test_a_valid_rating_is_kept_as_a_number(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        slots={"mood_score": "about a 6", "requested_slot": "mood_score"},
-        events=[{"event": "slot", "name": "mood_score", "value": "about a 6"}],
-        active_loop="checkin_form",
+async def test_a_valid_rating_is_kept_as_a_number(act: Act) -> None:
+    events = await act.run(
+        ValidateCheckinForm(), **answered("checkin_form", "mood_score", "about a 6")
     )
-    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
     assert SlotSet("mood_score", 6.0) in events
-    assert dispatcher.messages == []
+    assert act.dispatcher.messages == []
 
 
-async def test_an_invalid_rating_is_asked_again_gently(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        slots={"mood_score": "pretty rough", "requested_slot": "mood_score"},
-        events=[{"event": "slot", "name": "mood_score", "value": "pretty rough"}],
-        active_loop="checkin_form",
+async def test_an_invalid_rating_is_asked_again_gently(act: Act) -> None:
+    events = await act.run(
+        ValidateCheckinForm(), **answered("checkin_form", "mood_score", "pretty rough")
     )
-    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
     assert SlotSet("mood_score", None) in events
-    assert responses(dispatcher) == ["utter_mood_score_invalid"]
+    assert responses(act.dispatcher) == ["utter_mood_score_invalid"]
 
 
-async def test_the_mood_word_is_kept_as_written_but_tidied(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        slots={
-            "mood_score": 6.0,
-            "mood_word": "  tired   but okay ",
-            "requested_slot": "mood_word",
-        },
-        events=[{"event": "slot", "name": "mood_word", "value": "  tired   but okay "}],
-        active_loop="checkin_form",
-    )
-    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
+async def test_the_mood_word_is_kept_as_written_but_tidied(act: Act) -> None:
+    word = answered("checkin_form", "mood_word", "  tired   but okay ", slots={"mood_score": 6.0})
+    events = await act.run(ValidateCheckinForm(), **word)
     assert SlotSet("mood_word", "tired but okay") in events

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +15,7 @@ from bot.storage.db import session_scope
 from bot.storage.escalations import is_crisis_mode
 from bot.storage.models import Client, Escalation, OutboxDelivery
 from guardrails import RiskAssessment
-from tests.actions.conftest import MakeTracker
+from tests.actions.helpers import Act
 
 
 def stored_message(db_url: str, text: str) -> None:
@@ -32,16 +30,12 @@ def escalations(session: Session) -> list[Escalation]:
 
 
 async def test_asking_for_a_person_escalates_before_the_reply(
-    db_url: str,
-    enrolled_client: Client,
-    dispatcher: CollectingDispatcher,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     stored_message(db_url, "can i talk to a real person")
-    await ActionRequestHuman().run(dispatcher, make_tracker(), domain)
+    await act.run(ActionRequestHuman())
 
-    (message,) = dispatcher.messages
+    (message,) = act.dispatcher.messages
     # An honest, prompt answer about a person, not the suicide-crisis text.
     assert "on-call clinician" in message["text"] and "not urgent" in message["text"]
     assert "988" not in message["text"] and SAFETY_QUESTION not in message["text"]
@@ -53,25 +47,22 @@ async def test_asking_for_a_person_escalates_before_the_reply(
         assert escalation.urgent and not is_crisis_mode(escalation)
         assert session.scalars(select(OutboxDelivery)).first() is not None
     # Asking again while someone is on the way opens nothing new.
-    await ActionRequestHuman().run(CollectingDispatcher(), make_tracker(), domain)
+    await act.run(ActionRequestHuman(), dispatcher=CollectingDispatcher())
     with session_scope(db_url) as session:
         assert len(escalations(session)) == 1
 
 
 async def test_a_request_for_a_person_can_be_marked_not_urgent_and_a_crisis_overrides_it(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     nothing = CollectingDispatcher()
-    await ActionPersonNotUrgent().run(nothing, make_tracker(), domain)
+    await act.run(ActionPersonNotUrgent(), dispatcher=nothing)
     assert nothing.messages[0]["text"] == NOTHING_WAITING
 
     stored_message(db_url, "can someone from the clinic call me")
-    await ActionRequestHuman().run(CollectingDispatcher(), make_tracker(), domain)
+    await act.run(ActionRequestHuman(), dispatcher=CollectingDispatcher())
     noted = CollectingDispatcher()
-    await ActionPersonNotUrgent().run(noted, make_tracker(), domain)
+    await act.run(ActionPersonNotUrgent(), dispatcher=noted)
     assert noted.messages[0]["text"] == NOTED_NOT_URGENT
     with session_scope(db_url) as session:
         (escalation,) = escalations(session)
@@ -97,28 +88,24 @@ async def test_a_request_for_a_person_can_be_marked_not_urgent_and_a_crisis_over
         assert len(list(session.scalars(select(OutboxDelivery)))) > queued
     # In crisis mode the request cannot be marked down.
     again = CollectingDispatcher()
-    await ActionPersonNotUrgent().run(again, make_tracker(), domain)
+    await act.run(ActionPersonNotUrgent(), dispatcher=again)
     assert again.messages[0]["text"] == NOTHING_WAITING
 
 
 async def test_an_unenrolled_sender_is_pointed_to_people_without_an_escalation(
-    db_url: str, dispatcher: CollectingDispatcher, make_tracker: MakeTracker, domain: dict[str, Any]
+    db_url: str, act: Act
 ) -> None:
-    await ActionRequestHuman().run(dispatcher, make_tracker(sender_id="shell"), domain)
-    (message,) = dispatcher.messages
+    await act.run(ActionRequestHuman(), sender_id="shell")
+    (message,) = act.dispatcher.messages
     assert WHO_KNOWS["nobody"] in message["text"] and "988" in message["text"]
     with session_scope(db_url) as session:
         assert escalations(session) == []
 
 
 async def test_the_crisis_action_says_what_the_entry_point_says(
-    db_url: str,
-    enrolled_client: Client,
-    dispatcher: CollectingDispatcher,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    await ActionCrisisSupport().run(dispatcher, make_tracker(), domain)
-    (message,) = dispatcher.messages
+    await act.run(ActionCrisisSupport())
+    (message,) = act.dispatcher.messages
     assert "are you safe right now?" in message["text"]
     assert "741741" in message["text"]

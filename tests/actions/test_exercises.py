@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.checkin import ValidateCheckinForm
 from actions.exercises import EXERCISES, NARRATIVE, PTG_CHECKIN, VALUES, collect_answers
-from actions.forms import VALIDATIONS
 from actions.journal import (
     ActionResumeExercise,
     ActionSaveEntry,
@@ -20,22 +18,18 @@ from actions.journal import (
 )
 from bot.readiness import SKIPPED
 from bot.storage.db import session_scope
-from bot.storage.journal import Answer, entries_for, save_entry
+from bot.storage.journal import Answer, entries_for
 from bot.storage.models import Client
 from bot.storage.ptg import ptg_trend
-from tests.actions.conftest import MakeTracker, responses
-
-
-def validation(form: str) -> Any:
-    (cls,) = [v for v in VALIDATIONS if v().name() == f"validate_{form}"]
-    return cls()
-
-
-def form_events(form: str, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = [{"event": "active_loop", "name": form}]
-    for n, (slot, value) in enumerate(answers.items()):
-        events.append({"event": "slot", "name": slot, "value": value, "timestamp": 1.8e9 + n})
-    return events
+from tests.actions.helpers import (
+    Act,
+    answered,
+    asking,
+    form_events,
+    responses,
+    store_entry,
+    validation,
+)
 
 
 def test_every_exercise_form_is_in_the_domain_with_a_registered_validation(
@@ -51,148 +45,101 @@ def test_every_exercise_form_is_in_the_domain_with_a_registered_validation(
             assert f"utter_ask_{slot}" in domain["responses"]
 
 
-async def test_scale_answers_become_numbers_and_out_of_range_ones_are_asked_again(
-    make_tracker: MakeTracker, domain: dict[str, Any]
-) -> None:
+async def test_scale_answers_become_numbers_and_out_of_range_ones_are_asked_again(act: Act) -> None:
     good, bad = CollectingDispatcher(), CollectingDispatcher()
     for dispatcher, answer, expected in ((good, "about a 4", 4.0), (bad, "6", None)):
-        tracker = make_tracker(
-            slots={"ptg_strength": answer, "requested_slot": "ptg_strength"},
-            events=[{"event": "slot", "name": "ptg_strength", "value": answer}],
-            active_loop="ptg_form",
+        events = await act.run(
+            validation("ptg_form"),
+            dispatcher=dispatcher,
+            **answered("ptg_form", "ptg_strength", answer),
         )
-        events = await validation("ptg_form").run(dispatcher, tracker, domain)
         assert SlotSet("ptg_strength", expected) in events
     assert responses(good) == []
     assert responses(bad) == ["utter_scale_invalid"]
     assert bad.messages[0]["top"] == 5
 
 
-async def test_a_skipped_prompt_is_kept_as_skipped(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        slots={"meaning_life": "Skip.", "requested_slot": "meaning_life"},
-        events=[{"event": "slot", "name": "meaning_life", "value": "Skip."}],
-        active_loop="meaning_form",
-    )
-    events = await validation("meaning_form").run(dispatcher, tracker, domain)
+async def test_a_skipped_prompt_is_kept_as_skipped(act: Act) -> None:
+    answer = answered("meaning_form", "meaning_life", "Skip.")
+    events = await act.run(validation("meaning_form"), **answer)
     assert SlotSet("meaning_life", SKIPPED) in events
 
 
-async def test_values_asks_how_last_time_went_only_when_there_was_a_step(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
+async def test_values_asks_how_last_time_went_only_when_there_was_a_step(act: Act) -> None:
     form = validation("values_form")
     slots = list(VALUES.slots)
-    with_step = make_tracker(slots={"previous_value_action": "call jo"}, active_loop="values_form")
-    without = make_tracker(active_loop="values_form")
-    assert await form.required_slots(slots, dispatcher, with_step, domain) == slots
-    assert await form.required_slots(slots, dispatcher, without, domain) == slots[1:]
-    events = await form.run(dispatcher, without, domain)
+    with_step = act.tracker(slots={"previous_value_action": "call jo"}, active_loop="values_form")
+    without = act.tracker(active_loop="values_form")
+    assert await form.required_slots(slots, act.dispatcher, with_step, act.domain) == slots
+    assert await form.required_slots(slots, act.dispatcher, without, act.domain) == slots[1:]
+    events = await act.run(form, without)
     assert SlotSet("requested_slot", "value_area") in events
 
 
 async def test_starting_values_looks_up_last_weeks_step(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    with session_scope(db_url) as session:
-        save_entry(
-            session, "sam", "values", [Answer("q", "call jo", slot="value_action")], completed=True
-        )
-    tracker = make_tracker(
-        slots={"readiness": "explore"}, latest_message={"intent": {"name": "choose_values"}}
+    store_entry(db_url, "values", [Answer("q", "call jo", slot="value_action")], completed=True)
+    events = await act.run(
+        ActionStartExercise(),
+        slots={"readiness": "explore"},
+        latest_message={"intent": {"name": "choose_values"}},
     )
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
     assert SlotSet("previous_value_action", "call jo") in events
     assert events[-1] == SlotSet("exercise", "values")
 
 
 async def test_switching_midway_keeps_what_was_written_and_starts_the_new_one(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     partial = {"good_thing_1": "a warm shower"}
-    tracker = make_tracker(
+    events = await act.run(
+        ActionStartExercise(),
         slots={**partial, "readiness": "explore", "requested_slot": "why_1"},
         events=form_events("gratitude_form", partial),
         active_loop="gratitude_form",
         latest_message={"intent": {"name": "choose_breathing"}},
     )
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
     assert events[:2] == [ActiveLoop(None), SlotSet("requested_slot", None)]
     assert SlotSet("good_thing_1", None) in events
     assert events[-1] == SlotSet("exercise", "breathing")
-    assert responses(dispatcher) == ["utter_switching", "utter_entry_shared"]
+    assert responses(act.dispatcher) == ["utter_switching", "utter_entry_shared"]
     with session_scope(db_url) as session:
         (entry,) = entries_for(session, "sam")
         assert (entry.exercise, entry.completed) == ("gratitude", False)
         assert [(i.slot, i.answer) for i in entry.items] == [("good_thing_1", "a warm shower")]
 
 
-def asking(
-    make_tracker: MakeTracker,
-    form: str,
-    slot: str,
-    readiness: str,
-    text: str,
-    intent: dict[str, Any],
-) -> Tracker:
-    """A tracker mid-exercise: `form` has asked for `slot`, and the client answered `text`."""
-    return make_tracker(
-        slots={"readiness": readiness, "requested_slot": slot},
-        events=[{"event": "slot", "name": "requested_slot", "value": slot}],
-        active_loop=form,
-        latest_message={"intent": intent, "text": text},
-    )
-
-
 @pytest.mark.parametrize("intent", ["choose_self_compassion", "resume_exercise"])
 async def test_a_choice_the_model_is_unsure_of_mid_exercise_is_an_answer(
-    intent: str,
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    intent: str, db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    tracker = asking(
-        make_tracker,
-        "values_form",
-        "value_action",
-        "explore",
-        "moving gently",
-        {"name": intent, "confidence": 0.54},
-    )
+    unsure = {"name": intent, "confidence": 0.54}
     action = ActionStartExercise() if intent.startswith("choose") else ActionResumeExercise()
-    events = await action.run(dispatcher, tracker, domain)
+    events = await act.run(
+        action, **asking("values_form", "value_action", "explore", "moving gently", unsure)
+    )
     assert events == [SlotSet("value_action", "moving gently"), SlotSet("exercise", "values")]
-    assert responses(dispatcher) == []
+    assert responses(act.dispatcher) == []
     with session_scope(db_url) as session:
         assert entries_for(session, "sam") == []
 
 
 async def test_resuming_restores_the_answers_so_far_once(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     partial = {"chapter_title": "the long winter", "strength_moment": "asking for help"}
-    answers = collect_answers(NARRATIVE, partial, form_events("narrative_form", partial), domain)
-    with session_scope(db_url) as session:
-        save_entry(session, "sam", "narrative", answers, completed=False)
-    tracker = make_tracker(slots={"readiness": "explore"})
+    events_so_far = form_events("narrative_form", partial)
+    store_entry(
+        db_url,
+        "narrative",
+        collect_answers(NARRATIVE, partial, events_so_far, act.domain),
+        completed=False,
+    )
+    tracker = act.tracker(slots={"readiness": "explore"})
 
     first = CollectingDispatcher()
-    events = await ActionResumeExercise().run(first, tracker, domain)
+    events = await act.run(ActionResumeExercise(), tracker, dispatcher=first)
     assert events == [
         SlotSet("chapter_title", "the long winter"),
         SlotSet("strength_moment", "asking for help"),
@@ -202,38 +149,27 @@ async def test_resuming_restores_the_answers_so_far_once(
     assert first.messages[0]["title"] == "My story"
 
     again = CollectingDispatcher()
-    assert await ActionResumeExercise().run(again, tracker, domain) == [SlotSet("exercise", None)]
+    assert await act.run(ActionResumeExercise(), tracker, dispatcher=again) == [
+        SlotSet("exercise", None)
+    ]
     assert responses(again) == ["utter_nothing_to_resume"]
 
 
 async def test_an_unfinished_exercise_readiness_does_not_open_is_not_resumed(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    with session_scope(db_url) as session:
-        save_entry(
-            session, "sam", "narrative", [Answer("q", "x", slot="chapter_title")], completed=False
-        )
-    tracker = make_tracker(slots={"readiness": "stabilize"})
-    assert await ActionResumeExercise().run(dispatcher, tracker, domain) == [
+    store_entry(db_url, "narrative", [Answer("q", "x", slot="chapter_title")], completed=False)
+    assert await act.run(ActionResumeExercise(), slots={"readiness": "stabilize"}) == [
         SlotSet("exercise", None)
     ]
 
 
 async def test_a_finished_reflection_check_in_is_stored_with_its_date_zeros_included(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     scores = dict(zip(PTG_CHECKIN.slots, (3.0, 0.0, 4.0, 2.0, 5.0), strict=True))
-    tracker = make_tracker(slots=scores, events=form_events("ptg_form", scores))
-    await ActionSaveEntry().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_summary_ptg_checkin", "utter_entry_shared"]
+    await act.run(ActionSaveEntry(), slots=scores, events=form_events("ptg_form", scores))
+    assert responses(act.dispatcher) == ["utter_summary_ptg_checkin", "utter_entry_shared"]
     with session_scope(db_url) as session:
         (checkin,) = ptg_trend(session, "sam")
         assert checkin.answered_at is not None
@@ -243,26 +179,23 @@ async def test_a_finished_reflection_check_in_is_stored_with_its_date_zeros_incl
 
 
 async def test_naming_the_exercise_under_way_answers_it_instead_of_restarting(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    tracker = asking(
-        make_tracker,
-        "safe_place_form",
-        "safe_place",
-        "stabilize",
-        "my safe place is the beach",
-        {"name": "choose_safe_place"},
+    events = await act.run(
+        ActionStartExercise(),
+        **asking(
+            "safe_place_form",
+            "safe_place",
+            "stabilize",
+            "my safe place is the beach",
+            {"name": "choose_safe_place"},
+        ),
     )
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
     assert events == [
         SlotSet("safe_place", "my safe place is the beach"),
         SlotSet("exercise", "safe_place"),
     ]
-    assert responses(dispatcher) == []
+    assert responses(act.dispatcher) == []
     with session_scope(db_url) as session:
         assert entries_for(session, "sam") == []
 
@@ -283,16 +216,10 @@ def stopped_grounding(text: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("text", ["stop", "this is too much, stop", "pause pls"])
 async def test_a_stop_ends_the_exercise_and_keeps_what_was_written(
-    text: str,
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    text: str, db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    tracker = make_tracker(**stopped_grounding(text))
-    await ActionStopExercise().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_exercise_stopped", "utter_entry_shared"]
+    await act.run(ActionStopExercise(), **stopped_grounding(text))
+    assert responses(act.dispatcher) == ["utter_exercise_stopped", "utter_entry_shared"]
     with session_scope(db_url) as session:
         (entry,) = entries_for(session, "sam")
         assert (entry.exercise, entry.completed) == ("grounding", False)
@@ -301,33 +228,19 @@ async def test_a_stop_ends_the_exercise_and_keeps_what_was_written(
 
 @pytest.mark.parametrize(("intent", "acknowledged"), [("distress", True), ("share", False)])
 async def test_a_distressed_answer_is_kept_and_acknowledged_before_the_next_question(
-    intent: str,
-    acknowledged: bool,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    intent: str, acknowledged: bool, act: Act
 ) -> None:
     text = "everything went dark when i got that letter"
-    tracker = make_tracker(
-        slots={"strength_moment": text, "requested_slot": "strength_moment"},
-        events=[{"event": "slot", "name": "strength_moment", "value": text}],
-        active_loop="narrative_form",
-        latest_message={"intent": {"name": intent, "confidence": 1.0}, "text": text},
-    )
-    events = await validation("narrative_form").run(dispatcher, tracker, domain)
+    said = {"intent": {"name": intent, "confidence": 1.0}, "text": text}
+    answer = answered("narrative_form", "strength_moment", text, latest_message=said)
+    events = await act.run(validation("narrative_form"), **answer)
     assert SlotSet("strength_moment", text) in events
-    assert ("utter_distress_noted" in responses(dispatcher)) is acknowledged
+    assert ("utter_distress_noted" in responses(act.dispatcher)) is acknowledged
 
 
-async def test_in_the_check_in_a_distressed_mood_word_is_just_the_answer(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        slots={"mood_word": "panicky and hopeless", "requested_slot": "mood_word"},
-        events=[{"event": "slot", "name": "mood_word", "value": "panicky and hopeless"}],
-        active_loop="checkin_form",
-        latest_message={"intent": {"name": "distress", "confidence": 1.0}},
-    )
-    events = await ValidateCheckinForm().run(dispatcher, tracker, domain)
+async def test_in_the_check_in_a_distressed_mood_word_is_just_the_answer(act: Act) -> None:
+    distress = {"intent": {"name": "distress", "confidence": 1.0}}
+    answer = answered("checkin_form", "mood_word", "panicky and hopeless", latest_message=distress)
+    events = await act.run(ValidateCheckinForm(), **answer)
     assert SlotSet("mood_word", "panicky and hopeless") in events
-    assert responses(dispatcher) == []
+    assert responses(act.dispatcher) == []

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions.fallback import INTENT_LABELS, ActionAskAffirmation, best_guess
-from tests.actions.conftest import MakeTracker, responses
+from tests.actions.helpers import Act, responses
 
 
 def test_the_guess_skips_intents_without_plain_words() -> None:
@@ -21,21 +19,15 @@ def test_every_intent_a_client_can_mean_has_a_label(domain: dict[str, Any]) -> N
     assert set(domain["intents"]) - {"out_of_scope", "crisis", "distress"} == set(INTENT_LABELS)
 
 
-async def test_the_client_is_asked_in_plain_words_with_buttons(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
-        latest_message={"intent_ranking": [{"name": "nlu_fallback"}, {"name": "stop"}]}
-    )
-    await ActionAskAffirmation().run(dispatcher, tracker, domain)
-    (message,) = dispatcher.messages
+async def test_the_client_is_asked_in_plain_words_with_buttons(act: Act) -> None:
+    ranking = [{"name": "nlu_fallback"}, {"name": "stop"}]
+    await act.run(ActionAskAffirmation(), latest_message={"intent_ranking": ranking})
+    (message,) = act.dispatcher.messages
     assert message["response"] == "utter_ask_affirmation"
     assert message["guess"] == "stopping what we're doing"
     assert [b["payload"] for b in message["buttons"]] == ["/stop", "/out_of_scope"]
 
 
-async def test_with_no_guess_the_client_is_asked_to_rephrase(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    await ActionAskAffirmation().run(dispatcher, make_tracker(), domain)
-    assert responses(dispatcher) == ["utter_ask_rephrase"]
+async def test_with_no_guess_the_client_is_asked_to_rephrase(act: Act) -> None:
+    await act.run(ActionAskAffirmation())
+    assert responses(act.dispatcher) == ["utter_ask_rephrase"]

@@ -6,13 +6,12 @@ from typing import Any
 
 import pytest
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.exercises import GRATITUDE, last_exercise, prompt_text
 from actions.journal import ActionSaveEntry, ActionStopExercise
 from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
-from tests.actions.conftest import MakeTracker, responses
+from tests.actions.helpers import Act, form_events, responses
 
 # Every test here acts for Sam, an enrolled client who shares entries by default.
 pytestmark = pytest.mark.usefixtures("enrolled_client")
@@ -25,14 +24,6 @@ ANSWERS = {
     "good_thing_3": "finished a book",
     "why_3": "I can still focus",
 }
-
-
-def gratitude_events(answers: dict[str, str]) -> list[dict[str, Any]]:
-    """What the tracker holds after a gratitude form ran: the loop, then one slot per answer."""
-    events: list[dict[str, Any]] = [{"event": "active_loop", "name": "gratitude_form"}]
-    for n, (slot, value) in enumerate(answers.items()):
-        events.append({"event": "slot", "name": slot, "value": value, "timestamp": 1.8e9 + n})
-    return events
 
 
 def test_the_exercise_is_read_from_the_last_active_form() -> None:
@@ -49,11 +40,9 @@ def test_prompts_are_the_questions_of_the_domain(domain: dict[str, Any]) -> None
     assert prompt_text(domain, "why_1") == domain["responses"]["utter_ask_why_1"][0]["text"]
 
 
-async def test_a_finished_exercise_is_saved_and_summed_up(
-    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(slots=ANSWERS, events=gratitude_events(ANSWERS))
-    events = await ActionSaveEntry().run(dispatcher, tracker, domain)
+async def test_a_finished_exercise_is_saved_and_summed_up(db_url: str, act: Act) -> None:
+    gratitude = form_events("gratitude_form", ANSWERS)
+    events = await act.run(ActionSaveEntry(), slots=ANSWERS, events=gratitude)
 
     with session_scope(db_url) as session:
         (entry,) = entries_for(session, "sam")
@@ -61,52 +50,44 @@ async def test_a_finished_exercise_is_saved_and_summed_up(
         assert entry.completed is True
         assert entry.shared_with_therapist is True
         assert [i.answer for i in entry.items] == list(ANSWERS.values())
-        assert entry.items[0].prompt == prompt_text(domain, "good_thing_1")
+        assert entry.items[0].prompt == prompt_text(act.domain, "good_thing_1")
         assert all(i.answered_at is not None for i in entry.items)
-    assert responses(dispatcher) == ["utter_summary_gratitude", "utter_entry_shared"]
+    assert responses(act.dispatcher) == ["utter_summary_gratitude", "utter_entry_shared"]
     assert (
-        dispatcher.messages[0]["summary"] == "my sister called; coffee in the sun; finished a book"
+        act.dispatcher.messages[0]["summary"]
+        == "my sister called; coffee in the sun; finished a book"
     )
     assert [SlotSet(slot, None) for slot in GRATITUDE.slots] == events[: len(GRATITUDE.slots)]
     assert SlotSet("exercise", None) in events
 
 
-async def test_an_unenrolled_sender_is_told_the_entry_was_not_saved(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(sender_id="stranger", slots=ANSWERS, events=gratitude_events(ANSWERS))
-    await ActionSaveEntry().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_summary_gratitude", "utter_entry_not_saved"]
+async def test_an_unenrolled_sender_is_told_the_entry_was_not_saved(act: Act) -> None:
+    gratitude = form_events("gratitude_form", ANSWERS)
+    await act.run(ActionSaveEntry(), sender_id="stranger", slots=ANSWERS, events=gratitude)
+    assert responses(act.dispatcher) == ["utter_summary_gratitude", "utter_entry_not_saved"]
 
 
-async def test_stopping_midway_keeps_what_was_written(
-    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
+async def test_stopping_midway_keeps_what_was_written(db_url: str, act: Act) -> None:
     partial = {"good_thing_1": "a long bath", "why_1": "my body relaxed"}
-    tracker = make_tracker(slots=partial, events=gratitude_events(partial))
-    events = await ActionStopExercise().run(dispatcher, tracker, domain)
+    gratitude = form_events("gratitude_form", partial)
+    events = await act.run(ActionStopExercise(), slots=partial, events=gratitude)
 
     with session_scope(db_url) as session:
         (entry,) = entries_for(session, "sam")
         assert entry.completed is False
         assert [i.answer for i in entry.items] == ["a long bath", "my body relaxed"]
-    assert responses(dispatcher) == ["utter_exercise_stopped", "utter_entry_shared"]
+    assert responses(act.dispatcher) == ["utter_exercise_stopped", "utter_entry_shared"]
     assert SlotSet("good_thing_1", None) in events
 
 
-async def test_stopping_before_any_answer_saves_nothing(
-    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(events=[{"event": "active_loop", "name": "gratitude_form"}])
-    await ActionStopExercise().run(dispatcher, tracker, domain)
+async def test_stopping_before_any_answer_saves_nothing(db_url: str, act: Act) -> None:
+    await act.run(ActionStopExercise(), events=form_events("gratitude_form", {}))
     with session_scope(db_url) as session:
         assert entries_for(session, "sam") == []
-    assert responses(dispatcher) == ["utter_exercise_stopped"]
+    assert responses(act.dispatcher) == ["utter_exercise_stopped"]
 
 
-async def test_stopping_the_check_in_just_stops(
-    db_url: str, make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(events=[{"event": "active_loop", "name": "checkin_form"}])
-    assert await ActionStopExercise().run(dispatcher, tracker, domain) == []
-    assert responses(dispatcher) == ["utter_exercise_stopped"]
+async def test_stopping_the_check_in_just_stops(db_url: str, act: Act) -> None:
+    checkin = [{"event": "active_loop", "name": "checkin_form"}]
+    assert await act.run(ActionStopExercise(), events=checkin) == []
+    assert responses(act.dispatcher) == ["utter_exercise_stopped"]

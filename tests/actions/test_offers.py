@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from actions.offers import ActionOfferExercises, offer
 from bot.storage.db import session_scope
 from bot.storage.models import Client, PtgCheckin, utcnow
-from tests.actions.conftest import MakeTracker, responses
+from tests.actions.helpers import Act, responses
 
 
 def payloads(buttons: list[dict[str, str]]) -> list[str]:
@@ -42,29 +41,20 @@ def test_growing_adds_meaning_making() -> None:
 
 @pytest.mark.parametrize(("level", "first"), [(None, "grounding"), ("stabilize", "grounding")])
 async def test_the_action_offers_for_the_readiness_slot(
-    level: str | None,
-    first: str,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    level: str | None, first: str, act: Act
 ) -> None:
-    events = await ActionOfferExercises().run(
-        dispatcher, make_tracker(slots={"readiness": level}), domain
-    )
-    assert responses(dispatcher) == ["utter_offer_grounding"]
+    events = await act.run(ActionOfferExercises(), slots={"readiness": level})
+    assert responses(act.dispatcher) == ["utter_offer_grounding"]
     assert events == [SlotSet("offered_exercise", first)]
 
 
 async def test_the_reflection_check_in_is_offered_at_most_once_every_two_weeks(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    tracker = make_tracker(slots={"readiness": "explore"})
+    tracker = act.tracker(slots={"readiness": "explore"})
     first, second = CollectingDispatcher(), CollectingDispatcher()
-    await ActionOfferExercises().run(first, tracker, domain)
-    await ActionOfferExercises().run(second, tracker, domain)
+    await act.run(ActionOfferExercises(), tracker, dispatcher=first)
+    await act.run(ActionOfferExercises(), tracker, dispatcher=second)
     assert responses(first) == ["utter_offer_gratitude", "utter_offer_ptg"]
     assert first.messages[1]["buttons"] == [
         {"title": "Two-weekly reflection check-in", "payload": "/choose_ptg"}
@@ -75,29 +65,21 @@ async def test_the_reflection_check_in_is_offered_at_most_once_every_two_weeks(
         for checkin in session.scalars(select(PtgCheckin)):
             checkin.offered_at = utcnow() - timedelta(days=15)
     third = CollectingDispatcher()
-    await ActionOfferExercises().run(third, tracker, domain)
+    await act.run(ActionOfferExercises(), tracker, dispatcher=third)
     assert responses(third) == ["utter_offer_gratitude", "utter_offer_ptg"]
 
 
 async def test_the_reflection_check_in_is_not_offered_when_stabilizing(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    await ActionOfferExercises().run(
-        dispatcher, make_tracker(slots={"readiness": "stabilize"}), domain
-    )
-    assert responses(dispatcher) == ["utter_offer_grounding"]
+    await act.run(ActionOfferExercises(), slots={"readiness": "stabilize"})
+    assert responses(act.dispatcher) == ["utter_offer_grounding"]
 
 
-async def test_distress_is_validated_before_grounding_is_offered(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
+async def test_distress_is_validated_before_grounding_is_offered(act: Act) -> None:
+    await act.run(
+        ActionOfferExercises(),
         slots={"readiness": "stabilize"},
         latest_message={"intent": {"name": "distress", "confidence": 1.0}},
     )
-    await ActionOfferExercises().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_distress_ack", "utter_offer_grounding"]
+    assert responses(act.dispatcher) == ["utter_distress_ack", "utter_offer_grounding"]

@@ -13,24 +13,22 @@ from actions.readiness import ActionCheckReadiness, ActionSaveCheckin
 from bot.storage.db import session_scope
 from bot.storage.models import Client
 from bot.storage.readiness import gather_signals, set_growth_setting, snapshots_for
-from tests.actions.conftest import MakeTracker, responses
+from tests.actions.helpers import Act, responses
 
 
-async def check(make_tracker: MakeTracker, domain: dict[str, Any], **slots: Any) -> str:
-    """Runs the readiness action and returns the level it set."""
-    events = await ActionCheckReadiness().run(
-        CollectingDispatcher(), make_tracker(slots=slots), domain
-    )
+async def check(act: Act, **slots: Any) -> str:
+    """Runs the readiness action (its messages unread) and returns the level it set."""
+    events = await act.run(ActionCheckReadiness(), dispatcher=CollectingDispatcher(), slots=slots)
     (event,) = events
     assert event["name"] == "readiness"
     return event["value"]
 
 
 async def test_the_level_and_its_reasons_are_stored_per_conversation(
-    db_url: str, enrolled_client: Client, make_tracker: MakeTracker, domain: dict[str, Any]
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    assert await check(make_tracker, domain, mood_score=2.0, risk_level="none") == "stabilize"
-    assert await check(make_tracker, domain, mood_score=7.0, risk_level="none") == "explore"
+    assert await check(act, mood_score=2.0, risk_level="none") == "stabilize"
+    assert await check(act, mood_score=7.0, risk_level="none") == "explore"
     with session_scope(db_url) as session:
         (low, _reasons), (steady, reasons) = snapshots_for(session, "sam")
         assert low.level == "stabilize"
@@ -41,34 +39,27 @@ async def test_the_level_and_its_reasons_are_stored_per_conversation(
 
 
 async def test_the_guardrail_risk_level_is_read_when_set(
-    db_url: str, enrolled_client: Client, make_tracker: MakeTracker, domain: dict[str, Any]
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    assert await check(make_tracker, domain, mood_score=8.0, risk_level="crisis") == "stabilize"
+    assert await check(act, mood_score=8.0, risk_level="crisis") == "stabilize"
     with session_scope(db_url) as session:
         ((_snapshot, reasons),) = snapshots_for(session, "sam")
         assert reasons == ["the safety check noted crisis in this message"]
 
 
-async def test_an_unenrolled_sender_is_assessed_from_the_moment_only(
-    db_url: str, make_tracker: MakeTracker, domain: dict[str, Any]
-) -> None:
-    assert await check(make_tracker, domain, mood_score=1.0) == "stabilize"
+async def test_an_unenrolled_sender_is_assessed_from_the_moment_only(db_url: str, act: Act) -> None:
+    assert await check(act, mood_score=1.0) == "stabilize"
 
 
 @pytest.mark.parametrize(
     ("setting", "level"), [("off", "stabilize"), ("auto", "explore"), ("on", "grow")]
 )
 async def test_the_therapist_override_sets_the_level(
-    setting: str,
-    level: str,
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    setting: str, level: str, db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     with session_scope(db_url) as session:
         set_growth_setting(session, "sam", setting)
-    assert await check(make_tracker, domain, mood_score=7.0, risk_level="none") == level
+    assert await check(act, mood_score=7.0, risk_level="none") == level
     with session_scope(db_url) as session:
         ((snapshot, _),) = snapshots_for(session, "sam")
         assert snapshot.growth_prompts == setting
@@ -98,55 +89,45 @@ GATES = [
 
 @pytest.mark.parametrize(("level", "intent", "starts"), GATES)
 async def test_each_gate(
-    level: str | None,
-    intent: str,
-    starts: bool,
-    db_url: str,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    level: str | None, intent: str, starts: bool, db_url: str, act: Act
 ) -> None:
-    tracker = make_tracker(slots={"readiness": level}, latest_message={"intent": {"name": intent}})
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
+    events = await act.run(
+        ActionStartExercise(),
+        slots={"readiness": level},
+        latest_message={"intent": {"name": intent}},
+    )
     started = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "exercise"]
     if starts:
         assert started == [intent.removeprefix("choose_").replace("ptg", "ptg_checkin")]
-        assert responses(dispatcher) == []
+        assert responses(act.dispatcher) == []
     else:
         assert started == [None]
-        assert responses(dispatcher) == ["utter_exercise_not_now"]
-        offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+        assert responses(act.dispatcher) == ["utter_exercise_not_now"]
+        offered = [b["payload"] for b in act.dispatcher.messages[0]["buttons"]]
         assert "/choose_grounding" in offered and f"/{intent}" not in offered
 
 
 @pytest.mark.parametrize(("setting", "starts"), [("off", False), ("on", True)])
 async def test_the_override_gates_meaning_making_from_check_to_start(
-    setting: str,
-    starts: bool,
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    setting: str, starts: bool, db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     with session_scope(db_url) as session:
         set_growth_setting(session, "sam", setting)
-    level = await check(make_tracker, domain, mood_score=6.0, risk_level="none")
-    tracker = make_tracker(
-        slots={"readiness": level}, latest_message={"intent": {"name": "choose_meaning"}}
+    level = await check(act, mood_score=6.0, risk_level="none")
+    events = await act.run(
+        ActionStartExercise(),
+        slots={"readiness": level},
+        latest_message={"intent": {"name": "choose_meaning"}},
     )
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
     assert (SlotSet("exercise", "meaning") in events) is starts
 
 
-async def test_yes_to_an_offer_starts_the_offered_exercise(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
-    tracker = make_tracker(
+async def test_yes_to_an_offer_starts_the_offered_exercise(act: Act) -> None:
+    events = await act.run(
+        ActionStartExercise(),
         slots={"readiness": "stabilize", "offered_exercise": "grounding"},
         latest_message={"intent": {"name": "affirm"}},
     )
-    events = await ActionStartExercise().run(dispatcher, tracker, domain)
     assert SlotSet("exercise", "grounding") in events
     assert SlotSet("offered_exercise", None) in events
 
@@ -174,32 +155,24 @@ GREETED_AGAIN = [
 
 
 async def test_the_check_in_is_kept_for_the_mood_trend(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     for score in (3.0, 5.0, None):
-        tracker = make_tracker(
+        tracker = act.tracker(
             slots={"mood_score": score, "mood_word": "tired"}, events=ASKED_FOR_RATING
         )
-        assert await ActionSaveCheckin().run(dispatcher, tracker, domain) == []
+        assert await act.run(ActionSaveCheckin(), tracker) == []
     with session_scope(db_url) as session:
         signals = gather_signals(session, "sam", risk_level=None, mood_now=None)
         assert signals.recent_moods == (3.0, 5.0)
 
 
 async def test_a_rating_is_kept_once_and_not_again_at_a_later_greeting(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    dispatcher: CollectingDispatcher,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
     slots = {"mood_score": 6.0, "mood_word": "tired"}
     for events in (ASKED_FOR_RATING, [*ASKED_FOR_RATING, *GREETED_AGAIN]):
-        await ActionSaveCheckin().run(dispatcher, make_tracker(slots=slots, events=events), domain)
+        await act.run(ActionSaveCheckin(), slots=slots, events=events)
     with session_scope(db_url) as session:
         signals = gather_signals(session, "sam", risk_level=None, mood_now=None)
         assert signals.recent_moods == (6.0,)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions.safety import rendered, utter_checked
-from tests.actions.conftest import MakeTracker
+from tests.actions.helpers import Act
 
 
 def test_placeholders_are_filled_as_rasa_fills_them(domain: dict[str, Any]) -> None:
@@ -15,33 +13,29 @@ def test_placeholders_are_filled_as_rasa_fills_them(domain: dict[str, Any]) -> N
     assert "a walk; soup" in text and "{" not in text
 
 
-async def test_a_minimising_text_is_replaced_by_a_validating_one(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
+async def test_a_minimising_text_is_replaced_by_a_validating_one(act: Act) -> None:
     text = "Look on the bright side: at least it wasn't worse."
-    assert not utter_checked(dispatcher, make_tracker(), domain, text=text)
-    (message,) = dispatcher.messages
+    assert not utter_checked(act.dispatcher, act.tracker(), act.domain, text=text)
+    (message,) = act.dispatcher.messages
     assert message["text"] and message["text"] != text
 
 
-async def test_a_gratitude_prompt_waits_for_a_calmer_moment(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
+async def test_a_gratitude_prompt_waits_for_a_calmer_moment(act: Act) -> None:
     prompt = "What are you grateful for today?"
-    assert not utter_checked(
-        dispatcher, make_tracker(slots={"risk_level": "concern"}), domain, text=prompt
-    )
-    assert utter_checked(
-        dispatcher, make_tracker(slots={"risk_level": "none"}), domain, text=prompt
-    )
-    assert [m["text"] for m in dispatcher.messages][1] == prompt
+    concern = act.tracker(slots={"risk_level": "concern"})
+    calm = act.tracker(slots={"risk_level": "none"})
+    assert not utter_checked(act.dispatcher, concern, act.domain, text=prompt)
+    assert utter_checked(act.dispatcher, calm, act.domain, text=prompt)
+    assert [m["text"] for m in act.dispatcher.messages][1] == prompt
 
 
-async def test_an_allowed_response_goes_out_as_the_response(
-    make_tracker: MakeTracker, dispatcher: CollectingDispatcher, domain: dict[str, Any]
-) -> None:
+async def test_an_allowed_response_goes_out_as_the_response(act: Act) -> None:
     assert utter_checked(
-        dispatcher, make_tracker(), domain, response="utter_summary_gratitude", summary="a walk"
+        act.dispatcher,
+        act.tracker(),
+        act.domain,
+        response="utter_summary_gratitude",
+        summary="a walk",
     )
-    (message,) = dispatcher.messages
+    (message,) = act.dispatcher.messages
     assert (message["response"], message["summary"]) == ("utter_summary_gratitude", "a walk")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety_plan import ActionSaveSafetyPlan
 from bot.storage.db import session_scope
 from bot.storage.models import Client, SafetyPlan
-from tests.actions.conftest import MakeTracker, responses
+from tests.actions.helpers import Act, responses
 
 ANSWERS = {
     "plan_warning_signs": "I stop answering messages",
@@ -23,15 +21,11 @@ ANSWERS = {
 
 
 async def test_a_finished_plan_is_saved_and_the_slots_emptied(
-    db_url: str,
-    enrolled_client: Client,
-    dispatcher: CollectingDispatcher,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    events = await ActionSaveSafetyPlan().run(dispatcher, make_tracker(slots=ANSWERS), domain)
+    events = await act.run(ActionSaveSafetyPlan(), slots=ANSWERS)
 
-    assert responses(dispatcher) == ["utter_safety_plan_saved"]
+    assert responses(act.dispatcher) == ["utter_safety_plan_saved"]
     assert events == [SlotSet(slot, None) for slot in ANSWERS]
     with session_scope(db_url) as session:
         plan = session.get(SafetyPlan, "sam")
@@ -40,15 +34,12 @@ async def test_a_finished_plan_is_saved_and_the_slots_emptied(
 
 
 async def test_going_through_it_again_changes_only_what_was_answered(
-    db_url: str,
-    enrolled_client: Client,
-    make_tracker: MakeTracker,
-    domain: dict[str, Any],
+    db_url: str, enrolled_client: Client, act: Act
 ) -> None:
-    await ActionSaveSafetyPlan().run(CollectingDispatcher(), make_tracker(slots=ANSWERS), domain)
+    await act.run(ActionSaveSafetyPlan(), dispatcher=CollectingDispatcher(), slots=ANSWERS)
     edit = {"plan_coping": "music", "plan_distractions": "skip"}
     dispatcher = CollectingDispatcher()
-    await ActionSaveSafetyPlan().run(dispatcher, make_tracker(slots=edit), domain)
+    await act.run(ActionSaveSafetyPlan(), dispatcher=dispatcher, slots=edit)
 
     assert responses(dispatcher) == ["utter_safety_plan_partly_saved"]
     with session_scope(db_url) as session:

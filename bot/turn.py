@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ from bot.escalation.reply import (
     joined_crisis_reply,
     other_language_reply,
 )
+from bot.interjections import answering_metadata
 from bot.rasa_client import BotReply
 from bot.ratelimit import RateLimiter
 from bot.risk_context import risk_context
@@ -122,11 +123,12 @@ def take_turn(
             )
     # After the resend check: a resend answered before opens no conversation.
     conversation = current_conversation(session, client.id, settings.conversation_idle_minutes)
-    risk = assess_risk(text, risk_context(session, conversation.id))
+    context = risk_context(session, conversation.id)
+    risk = assess_risk(text, context)
     active = active_escalation(session, client.id)
     answered = was_asked(session, conversation.id)
     said_yes = answered and not is_clear_no(text)
-    reading = _Reading(risk, active, is_crisis_mode(active), answered, said_yes)
+    reading = _Reading(risk, active, is_crisis_mode(active), answered, said_yes, context.slot)
     urgent = reading.urgent
 
     def keep(status: str) -> Message:
@@ -180,6 +182,7 @@ class _Reading:
     in_crisis_mode: bool
     answered: bool  # it answers the suicide question
     said_yes: bool  # ... with anything but a clear no, which is treated as a crisis
+    question: str | None  # the slot of the exercise or check-in question it answers, if any
 
     @property
     def urgent(self) -> bool:
@@ -235,7 +238,8 @@ def _answer(
             risk.level
         )
     # Rasa says nothing to some messages (a "yes" to nothing); the client never gets silence.
-    replies = _assistant_replies(session, settings, client.id, stored, risk, in_line) or [
+    metadata = {**to_metadata(risk), **answering_metadata(reading.question)}
+    replies = _assistant_replies(session, settings, client.id, stored, metadata, in_line) or [
         BotReply(LISTENING)
     ]
     if needs_the_question(risk):
@@ -272,16 +276,16 @@ def _assistant_replies(
     settings: Settings,
     client_id: str,
     stored: Message,
-    risk: RiskAssessment,
+    metadata: dict[str, Any],
     resumed: bool,
 ) -> list[BotReply]:
-    """Rasa's replies; TurnRefused if it cannot be reached or resumed (the message is kept,
-    marked undelivered)."""
+    """Rasa's replies to the message sent with `metadata` (the risk, the open question);
+    TurnRefused if it cannot be reached or resumed (the message is kept, marked undelivered)."""
     try:
         if not resumed:
             raise rasa_client.AssistantUnavailable("the paused conversation could not be resumed")
         return rasa_client.send(
-            settings.rasa_url, client_id, stored.text, to_metadata(risk), settings.rasa_timeout_s
+            settings.rasa_url, client_id, stored.text, metadata, settings.rasa_timeout_s
         )
     except rasa_client.AssistantUnavailable as error:
         stored.status = "undelivered"

@@ -160,8 +160,9 @@ def test_the_pipeline_reads_stopping_after_the_classifiers_and_before_the_input_
     pipeline = [
         c["name"] for c in yaml.safe_load((PROJECT_DIR / "config.yml").read_text())["pipeline"]
     ]
-    assert pipeline[-3:] == [
+    assert pipeline[-4:] == [
         "FallbackClassifier",
         "bot.stop_component.StopReader",
+        "bot.interjection_component.InterjectionReader",
         "bot.risk_component.RiskAssessor",
     ]

@@ -1,0 +1,337 @@
+"""Whether a message given where a question was asked is an answer or an interjection.
+
+An interjection says something about the conversation instead of answering: a goodbye ("thanks,
+gotta go now bye"), a request to start over, a decline of the question ("i'd rather not rate
+it"), a question about the question ("wait what was the question?") or a question about the
+assistant ("are you a real person?"). Requests to stop are read by `bot/stop_request.py`.
+
+A message is an interjection only when it is made of that kind's cue phrases and the small words
+people wrap them in, as in `bot/stop_request.py`. A message with words of its own is an answer
+that happens to use them: "somewhere i can finally stop running", "i'd say are you for real?
+you did your best", "bye for now, as my gran used to say". A cue phrase must match whole words.
+
+The same reading serves Rasa's NLU pipeline (`bot/interjection_component.py`) and the form
+validations (`actions/base.py`), so what is an answer is decided in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from bot.stop_request import ANSWER_INTENT, FRAMING, MAX_WORDS, STOP_INTENT, words
+
+# Never predicted by the model: set by `intent_for` when the message asks to start over (not
+# Rasa's own `restart`, which wipes the tracker).
+RESTART_INTENT = "start_over"
+BOT_QUESTION_INTENT = "bot_challenge"
+# Intents that take a message away from the open question, and how sure the model must be.
+LEAVES_THE_QUESTION = frozenset(
+    {
+        "request_human",
+        "ask_capabilities",
+        "resume_exercise",
+        "keep_private",
+        "allow_sharing",
+        "choose_grounding",
+        "choose_breathing",
+        "choose_safe_place",
+        "choose_values",
+        "choose_gratitude",
+        "choose_narrative",
+        "choose_self_compassion",
+        "choose_meaning",
+        "choose_ptg",
+    }
+)
+SURE = 0.9
+PERSON_INTENT = "request_human"
+_PERSON = re.compile(
+    r"\b(?:talk|speak|chat|get|need|want|see|reach|call|contact|connect)\b.*\b(?:person|human|"
+    r"someone|somebody|therapist|clinician|counsell?or|staff|nurse|doctor|team)\b"
+    r"|\b(?:real|actual|live) (?:person|human)\b"
+)
+# The metadata key under which the entry point names the slot of the question open.
+ANSWERING_KEY = "answering"
+
+Interjection = Literal["goodbye", "restart", "decline", "clarify", "bot_question"]
+
+# Each kind's cue phrases, as words. Order does not matter: the longest phrase is tried first.
+CUES: dict[Interjection, tuple[str, ...]] = {
+    "goodbye": (
+        "bye",
+        "bye bye",
+        "byee",
+        "goodbye",
+        "good bye",
+        "good night",
+        "goodnight",
+        "night night",
+        "cya",
+        "see ya",
+        "see you",
+        "see you later",
+        "talk later",
+        "talk soon",
+        "ttyl",
+        "later",
+        "laters",
+        "catch you later",
+        "gotta go",
+        "got to go",
+        "have to go",
+        "need to go",
+        "must go",
+        "i'm off",
+        "im off",
+        "heading off",
+        "signing off",
+        "logging off",
+        "come back later",
+        "come back to this later",
+        "back later",
+        "done for today",
+        "done for now",
+        "that's all for today",
+        "thats all for today",
+        "that's it for today",
+        "thats it for today",
+    ),
+    "restart": (
+        "start over",
+        "start again",
+        "start afresh",
+        "start from the beginning",
+        "start from scratch",
+        "start from the top",
+        "restart",
+        "redo",
+        "re do",
+        "do over",
+        "begin again",
+        "from the beginning",
+        "from the top",
+        "from scratch",
+        "reset",
+    ),
+    "decline": (
+        "rather not",
+        "prefer not",
+        "rather not say",
+        "rather not answer",
+        "rather not rate",
+        "prefer not to say",
+        "prefer not to answer",
+        "don't want to answer",
+        "dont want to answer",
+        "don't want to say",
+        "dont want to say",
+        "don't want to rate",
+        "dont want to rate",
+        "not answering",
+        "no comment",
+        "pass",
+        "skip",
+        "next question",
+        "not comfortable answering",
+        "not comfortable sharing",
+    ),
+    "clarify": (
+        "what was the question",
+        "what's the question",
+        "whats the question",
+        "what was that",
+        "what do you mean",
+        "what does that mean",
+        "what did you ask",
+        "what did you say",
+        "what are you asking",
+        "huh",
+        "come again",
+        "say that again",
+        "say again",
+        "repeat that",
+        "repeat the question",
+        "ask again",
+        "ask that again",
+        "rephrase",
+        "rephrase that",
+        "don't understand",
+        "dont understand",
+        "don't get it",
+        "dont get it",
+        "didn't get that",
+        "didnt get that",
+        "not sure what you mean",
+        "lost me",
+        "confused",
+    ),
+    "bot_question": (
+        "are you real",
+        "are you a real person",
+        "are you a person",
+        "are you human",
+        "are you a human",
+        "are you a bot",
+        "are you a robot",
+        "are you an ai",
+        "are you ai",
+        "are you a machine",
+        "r u a bot",
+        "r u real",
+        "is this a bot",
+        "is this a person",
+        "is this a real person",
+        "is this ai",
+        "am i talking to a bot",
+        "am i talking to a person",
+        "am i talking to a real person",
+        "am i talking to a human",
+        "who are you",
+        "what are you",
+    ),
+}
+# Words that wrap an interjection besides the ones that wrap a request to stop.
+EXTRA_FRAMING = frozenset(
+    {
+        "hmm",
+        "hm",
+        "lol",
+        "haha",
+        "oops",
+        "sry",
+        "soz",
+        "pardon",
+        "excuse",
+        "again",
+        "whole",
+        "thing",
+        "all",
+        "over",
+        "bit",
+        "quite",
+        "about",
+        "by",
+        "said",
+        "asked",
+        "question",
+        "answer",
+        "one",
+        "thx",
+        "ty",
+        "cheers",
+        "folks",
+        "guys",
+        "mate",
+        "hun",
+        "friend",
+        "talk",
+        "chat",
+        "soon",
+        "tomorrow",
+        "x",
+        "xx",
+    }
+)
+# "what?" asks about the question only bare or with these: "wait what", "sorry, what?".
+BARE_WHAT = frozenset({"what", "wut", "wat"})
+BARE_WHAT_WITH = frozenset({"sorry", "wait", "um", "uh", "hmm", "huh", "pardon", "oh", "again"})
+# Kinds read first win where a message could be two: "what? start over" starts over.
+ORDER: tuple[Interjection, ...] = ("restart", "goodbye", "bot_question", "clarify", "decline")
+_PHRASES = {
+    kind: sorted((tuple(words(cue)) for cue in cues), key=len, reverse=True)
+    for kind, cues in CUES.items()
+}
+
+
+def _cues_found(said: Sequence[str], kind: Interjection) -> tuple[int, list[str]]:
+    """How many of `kind`'s cue phrases the words hold, and the words left once they are out."""
+    found, rest, at = 0, [], 0
+    while at < len(said):
+        phrase = next((p for p in _PHRASES[kind] if tuple(said[at : at + len(p)]) == p), None)
+        if phrase is None:
+            rest.append(said[at])
+            at += 1
+        else:
+            found += 1
+            at += len(phrase)
+    return found, rest
+
+
+def read_interjection(text: str) -> Interjection | None:
+    """The interjection the whole message is, or None when it is (or may be) an answer.
+
+    "ok thanks, gotta go, bye" is a goodbye; "can we start over?" a restart; "i'd rather not
+    rate it" a decline; "sorry what do you mean" a question about the question; "wait, are you
+    a bot?" a question about the assistant. A message of more than MAX_WORDS words is an answer.
+    """
+    said = words(text)
+    if not said or len(said) > MAX_WORDS:
+        return None
+    if set(said) & BARE_WHAT and set(said) <= BARE_WHAT | BARE_WHAT_WITH:
+        return "clarify"
+    for kind in ORDER:
+        found, rest = _cues_found(said, kind)
+        if found and all(w in FRAMING or w in EXTRA_FRAMING for w in rest):
+            return kind
+    return None
+
+
+def mentions(text: str, kind: Interjection) -> bool:
+    """Whether any of `kind`'s cue phrases is in the message, whatever else it says."""
+    return _cues_found(words(text), kind)[0] > 0
+
+
+def intent_for(
+    text: str, intent: str | None, answering: bool, confidence: float = 1.0
+) -> str | None:
+    """The intent to act on, from the model's `intent`, the text and whether a question is open.
+
+    - "Start over" is `start_over` anywhere; a form's validation reads it inside a form.
+    - Where an exercise or check-in question is open (`answering`):
+      - a goodbye is a `stop`: the exercise ends, keeping what was written, and the stop says
+        goodbye (`actions/journal.py`);
+      - a question about the assistant is `bot_challenge`, and a message the model read as
+        one that names no such question is an answer ("i'd say are you for real? you did
+        your best");
+      - a question about the question and a decline are answers (`share`), so the form's
+        validation asks again or passes the question on, storing neither as an answer;
+      - an intent that would leave the question (another exercise, sharing, a request for a
+        person) is taken only when the model is SURE of it, or, for a person, when the words
+        ask for one ("can I talk to someone"); otherwise the message is an answer.
+    - Anything else keeps the model's intent.
+    """
+    kind = read_interjection(text)
+    if kind == "restart":
+        return RESTART_INTENT
+    if not answering:
+        return intent
+    if kind == "goodbye":
+        return STOP_INTENT
+    if kind == "bot_question":
+        return BOT_QUESTION_INTENT
+    if kind in ("clarify", "decline"):
+        return ANSWER_INTENT
+    if intent == BOT_QUESTION_INTENT and not mentions(text, "bot_question"):
+        return ANSWER_INTENT
+    if intent in LEAVES_THE_QUESTION and confidence < SURE and not _asks_for_a_person(text, intent):
+        # The model's unsure guess that the message is about something else ("3 I stop to
+        # notice things" as grounding, "being someone who doesn't quit on people" as a
+        # request for a person) must not take an answer away from the question.
+        return ANSWER_INTENT
+    return intent
+
+
+def _asks_for_a_person(text: str, intent: str | None) -> bool:
+    return intent == PERSON_INTENT and bool(_PERSON.search(text.lower()))
+
+
+def answering_metadata(slot: str | None) -> dict[str, str]:
+    """What the entry point tells Rasa's NLU about the question the message answers."""
+    return {ANSWERING_KEY: slot} if slot else {}
+
+
+def answers_a_question(metadata: object) -> bool:
+    """Whether the message's metadata says an exercise or check-in question was open."""
+    return isinstance(metadata, dict) and isinstance(metadata.get(ANSWERING_KEY), str)

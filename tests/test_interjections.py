@@ -1,0 +1,101 @@
+"""Interjections read by their words: what is said about the conversation is not an answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.interjections import (
+    answering_metadata,
+    answers_a_question,
+    intent_for,
+    read_interjection,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("thanks, gotta go now bye", "goodbye"),
+        ("ok i'll come back to this later", "goodbye"),
+        ("Good night x", "goodbye"),
+        ("start over", "restart"),
+        ("can we start again from the beginning please", "restart"),
+        ("redo", "restart"),
+        ("i'd rather not rate it", "decline"),
+        ("I'll pass on this one", "decline"),
+        ("i don't want to answer that", "decline"),
+        ("wait what was the question?", "clarify"),
+        ("sorry, what?", "clarify"),
+        ("what do you mean by that", "clarify"),
+        ("huh?", "clarify"),
+        ("are you a real person?", "bot_question"),
+        ("r u a bot lol", "bot_question"),
+    ],
+)
+def test_an_interjection_is_read_by_its_kind(text: str, kind: str) -> None:
+    assert read_interjection(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "somewhere i can finally stop running",
+        "i'd say are you for real? you did your best",
+        "bye for now, as my gran used to say",
+        "what a day",
+        "my sister called",
+        "nothing good happened",
+        "the start of spring, my favourite time to begin again with the garden and the kids",
+        "ok",
+        "no",
+    ],
+)
+def test_an_answer_that_uses_the_same_words_is_an_answer(text: str) -> None:
+    assert read_interjection(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "answering", "intent"),
+    [
+        # Inside an exercise or the check-in.
+        ("thanks, gotta go now bye", "goodbye", True, "stop"),
+        ("i'd say are you for real? you did your best", "bot_challenge", True, "share"),
+        ("wait, are you a bot? that's weird", "bot_challenge", True, "bot_challenge"),
+        ("are you human", "share", True, "bot_challenge"),
+        ("what do you mean?", "bot_challenge", True, "share"),
+        ("i'd rather not say", "deny", True, "share"),
+        ("the kettle, bye the way", "goodbye", True, "goodbye"),
+        # Outside: only "start over" is read; a goodbye stays a goodbye.
+        ("start over", "share", False, "start_over"),
+        ("start over", "greet", True, "start_over"),
+        ("bye", "goodbye", False, "goodbye"),
+        ("are you for real", "bot_challenge", False, "bot_challenge"),
+    ],
+)
+def test_the_intent_follows_the_reading_where_a_question_is_open(
+    text: str, model: str, answering: bool, intent: str
+) -> None:
+    assert intent_for(text, model, answering) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "confidence", "intent"),
+    [
+        ("3 I stop to notice things", "choose_grounding", 0.81, "share"),
+        ("being someone who doesn't quit on people", "request_human", 0.57, "share"),
+        ("a chapter where I don't have to leave anywhere", "keep_private", 0.70, "share"),
+        ("can i talk to someone please", "request_human", 0.6, "request_human"),
+        ("Slow breathing", "choose_breathing", 1.0, "choose_breathing"),
+    ],
+)
+def test_an_unsure_guess_never_takes_an_answer_away_from_the_question(
+    text: str, model: str, confidence: float, intent: str
+) -> None:
+    assert intent_for(text, model, True, confidence) == intent
+    assert intent_for(text, model, False, confidence) == model
+
+
+def test_the_open_question_travels_in_the_metadata() -> None:
+    assert answers_a_question({**answering_metadata("sense_see"), "risk": {}})
+    assert not answers_a_question(answering_metadata(None))
+    assert not answers_a_question(None)

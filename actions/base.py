@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from bot.interjections import read_interjection
 from bot.readiness import SKIPPED
 from bot.risk_metadata import DISTRESS_INTENT
 
@@ -23,7 +24,11 @@ SKIP_ANSWERS = frozenset(
 )
 # Answers saying there is nothing (more) to name, compared without filler words; where a prompt
 # asks for something to name ("a second good thing?"), these are a pass, not the thing.
-_FILLER = re.compile(r"\b(?:i|really|honestly|um|uh|else|today|just|tbh|sorry|well|so|more)\b")
+# "Nothing good happened", "honestly not a thing this week" are passes too.
+_FILLER = re.compile(
+    r"\b(?:i|really|honestly|um|uh|else|today|just|tbh|sorry|well|so|more|good|happened|has|"
+    r"anything|a|at|all|much|this|week|lately|thing|things)\b"
+)
 _NOTHING = (
     "nothing",
     "no",
@@ -137,8 +142,18 @@ class JournalFormValidation(FormValidationAction):
         for slot, value in tracker.slots_to_validate().items():
             if slot not in wanted:
                 continue
+            interjection = self.interjection(value, tracker)
             validator = getattr(self, f"validate_{slot}", None)
-            if validator is not None:
+            if interjection == "restart":
+                # Every answer of this run goes; the form asks its first question again.
+                dispatcher.utter_message(response="utter_starting_over")
+                output = {name: None for name in self.domain_slots(domain)}
+            elif interjection == "clarify":
+                dispatcher.utter_message(response="utter_ask_again")
+                output = {slot: None}
+            elif interjection == "decline":
+                output = {slot: SKIPPED}
+            elif validator is not None:
                 output = await utils.call_potential_coroutine(
                     validator(value, dispatcher, tracker, domain)
                 )
@@ -155,6 +170,19 @@ class JournalFormValidation(FormValidationAction):
             validated.update(output)
             tracker.slots.update(output)
         return [SlotSet(slot, value) for slot, value in validated.items()]
+
+    @staticmethod
+    def interjection(value: Any, tracker: Tracker) -> str | None:
+        """What the latest message is instead of an answer, when `value` is that message.
+
+        Read by its words alone (`bot/interjections.py`): a request to start over, a question
+        about the question, or a decline of it. Goodbyes and questions about the assistant
+        never get here: the NLU reads them as a stop and as `bot_challenge` first.
+        """
+        if not isinstance(value, str) or value != tracker.latest_message.get("text"):
+            return None
+        kind = read_interjection(value)
+        return kind if kind in ("restart", "clarify", "decline") else None
 
     @staticmethod
     def validate_answer(value: Any, dispatcher: CollectingDispatcher) -> str | None:

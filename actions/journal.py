@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -17,16 +18,19 @@ from actions.exercises import (
     BY_INTENT,
     BY_NAME,
     EXERCISES,
+    FIRST_OFFER,
     PTG_CHECKIN,
     VALUES,
     Exercise,
     collect_answers,
     last_exercise,
+    offered_at,
     prompt_text,
 )
-from actions.offers import not_now, readiness_of
+from actions.offers import STOP_FOR_TODAY, choice_buttons, not_now, readiness_of
 from actions.safety import utter_checked
 from actions.sharing import SHARING_SLOT, sharing_said
+from bot.interjections import read_interjection
 from bot.readiness import SKIPPED, allows
 from bot.settings import Settings
 from bot.storage.db import session_scope
@@ -192,8 +196,27 @@ def misread_answer(tracker: Tracker, chosen: Exercise | None) -> Exercise | None
     return None
 
 
+# Words that ask to go back to an exercise rather than begin it: "let's go back to the senses".
+_GOING_BACK = re.compile(
+    r"\b(?:back|resume|continue|carry on|pick (?:it |that |this )?up|finish|left off|return)\b"
+)
+
+
+def goes_back(tracker: Tracker, exercise: Exercise) -> bool:
+    """Whether choosing `exercise` means going back to it: the client says so, or it was left
+    unfinished earlier in this session."""
+    text = str(tracker.latest_message.get("text") or "").lower()
+    left_earlier = any(
+        e.get("event") == "active_loop" and e.get("name") == exercise.form for e in tracker.events
+    )
+    return bool(_GOING_BACK.search(text)) or left_earlier
+
+
 class ActionStartExercise(Action):
-    """Starts the chosen exercise if readiness opens it; mid-exercise, this is a switch."""
+    """Starts the chosen exercise if readiness opens it; mid-exercise, this is a switch.
+
+    Going back to an exercise left unfinished picks it up where it stopped, with its answers.
+    """
 
     def name(self) -> str:
         return "action_start_exercise"
@@ -203,15 +226,47 @@ class ActionStartExercise(Action):
     ) -> list[EventType]:
         level = readiness_of(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        exercise = chosen_exercise(intent, tracker.get_slot("offered_exercise"))
+        offered = tracker.get_slot("offered_exercise")
+        if intent == "affirm" and offered is None:
+            # A yes to nothing on offer is a friendly ok, not a choice that was turned down.
+            dispatcher.utter_message(response="utter_nothing_offered")
+            return [SlotSet(EXERCISE_SLOT, None)]
+        exercise = chosen_exercise(intent, offered)
         under_way = misread_answer(tracker, exercise)
         if under_way is not None:
             return answer_in_place(tracker, under_way)
         if exercise is None or not allows(level, exercise.level):
             not_now(dispatcher, level)
             return [SlotSet(EXERCISE_SLOT, None)]
+        if goes_back(tracker, exercise):
+            resumed = resume(dispatcher, tracker, domain, [exercise.name])
+            if resumed is not None:
+                return [SlotSet("offered_exercise", None), *resumed]
         left = leave_active_loop(dispatcher, tracker, domain)
         return [*left, SlotSet("offered_exercise", None), *start(tracker.sender_id, exercise)]
+
+
+def resume(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, open_now: list[str]
+) -> list[EventType] | None:
+    """Picks up the latest unfinished entry of one of `open_now`; None when there is none.
+
+    The exercise under way, if any, is kept as unfinished first, then the entry's answers are
+    set again so its form carries on from the next question.
+    """
+    try:
+        with session_scope(Settings.from_env().app_database_url) as session:
+            entry = take_unfinished(session, tracker.sender_id, open_now)
+            restored = {i.slot: i.answer for i in entry.items} if entry else {}
+            exercise = BY_NAME[entry.exercise] if entry else None
+    except UnknownClient:
+        exercise = None
+    if exercise is None:
+        return None
+    left = leave_active_loop(dispatcher, tracker, domain)
+    dispatcher.utter_message(response="utter_resuming", title=exercise.title)
+    answers = [SlotSet(slot, restored[slot]) for slot in exercise.slots if slot in restored]
+    return [*left, *answers, *start(tracker.sender_id, exercise)]
 
 
 class ActionResumeExercise(Action):
@@ -227,20 +282,11 @@ class ActionResumeExercise(Action):
         if under_way is not None:
             return answer_in_place(tracker, under_way)
         open_now = [e.name for e in EXERCISES.values() if allows(readiness_of(tracker), e.level)]
-        try:
-            with session_scope(Settings.from_env().app_database_url) as session:
-                entry = take_unfinished(session, tracker.sender_id, open_now)
-                restored = {i.slot: i.answer for i in entry.items} if entry else {}
-                exercise = BY_NAME[entry.exercise] if entry else None
-        except UnknownClient:
-            exercise = None
-        if exercise is None:
+        resumed = resume(dispatcher, tracker, domain, open_now)
+        if resumed is None:
             dispatcher.utter_message(response="utter_nothing_to_resume")
             return [SlotSet(EXERCISE_SLOT, None)]
-        left = leave_active_loop(dispatcher, tracker, domain)
-        dispatcher.utter_message(response="utter_resuming", title=exercise.title)
-        answers = [SlotSet(slot, restored[slot]) for slot in exercise.slots if slot in restored]
-        return [*left, *answers, *start(tracker.sender_id, exercise)]
+        return resumed
 
 
 class ActionSaveEntry(Action):
@@ -270,7 +316,30 @@ class ActionSaveEntry(Action):
             summary=summary,
         )
         utter_saved(dispatcher, shared)
-        return [*cleared(exercise), SlotSet("previous_value_action", None)]
+        suggested = offer_next(dispatcher, readiness_of(tracker), exercise)
+        return [
+            *cleared(exercise),
+            SlotSet("previous_value_action", None),
+            SlotSet("offered_exercise", suggested.name if suggested else None),
+        ]
+
+
+def offer_next(dispatcher: CollectingDispatcher, level: str, done: Exercise) -> Exercise | None:
+    """After an exercise, a short choice: one suggestion that readiness opens, the other open
+    exercises as buttons, and stopping for today. Returns the suggestion, which a yes starts."""
+    others = [e for e in offered_at(level) if e is not done]
+    if not others:
+        return None
+    first = FIRST_OFFER.get(level)
+    suggested = first if first in others else others[0]
+    rest = [e for e in others if e is not suggested]
+    buttons = [
+        {"title": f"Yes, {suggested.title.lower()}", "payload": "/affirm"},
+        *choice_buttons(rest)[:-1],
+        STOP_FOR_TODAY,
+    ]
+    dispatcher.utter_message(response="utter_what_next", title=suggested.title, buttons=buttons)
+    return suggested
 
 
 def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventType], bool | None]:
@@ -325,4 +394,6 @@ class ActionStopExercise(Action):
         events, shared = keep_unfinished(tracker, domain)
         if shared is not None:
             utter_saved(dispatcher, shared)
+        if read_interjection(str(tracker.latest_message.get("text") or "")) == "goodbye":
+            dispatcher.utter_message(response="utter_goodbye")
         return events

@@ -19,6 +19,8 @@ from bot.storage.ptg import offer_ptg_if_due
 logger = logging.getLogger(__name__)
 
 DECLINE = {"title": "Not now", "payload": "/deny"}
+# After an exercise: the way out of the choice of what comes next.
+STOP_FOR_TODAY = {"title": "Stop for today", "payload": "/goodbye"}
 
 
 def readiness_of(tracker: Tracker) -> str:

@@ -45,14 +45,24 @@ def _client(session: Session, client_id: str) -> Client:
 
 
 def record_mood(session: Session, client_id: str, score: float, word: str | None) -> MoodRating:
-    """Keeps a check-in rating with its conversation: the mood trend readiness reads."""
+    """Keeps a check-in rating with its conversation: the mood trend readiness reads.
+
+    A conversation has one check-in: a rating given again in it (after "start over") replaces
+    the earlier one, so the trend never counts a conversation twice.
+    """
     _client(session, client_id)
-    rating = MoodRating(
-        client_id=client_id,
-        conversation_id=latest_conversation_id(session, client_id),
-        score=score,
-        word=word,
+    conversation_id = latest_conversation_id(session, client_id)
+    earlier = (
+        session.scalars(
+            select(MoodRating).where(
+                MoodRating.client_id == client_id, MoodRating.conversation_id == conversation_id
+            )
+        ).first()
+        if conversation_id is not None
+        else None
     )
+    rating = earlier or MoodRating(client_id=client_id, conversation_id=conversation_id)
+    rating.score, rating.word, rating.rated_at = score, word, utcnow()
     session.add(rating)
     session.flush()
     return rating

@@ -117,7 +117,11 @@ async def test_with_everything_passed_on_the_closing_reads_nothing_back(
 ) -> None:
     slots = dict.fromkeys(GROUNDING.slots, SKIPPED)
     await act.run(ActionSaveEntry(), slots=slots, events=form_events("grounding_form", slots))
-    assert responses(act.dispatcher) == ["utter_summary_unwritten", "utter_entry_shared"]
+    assert responses(act.dispatcher) == [
+        "utter_summary_unwritten",
+        "utter_entry_shared",
+        "utter_what_next",
+    ]
 
 
 @pytest.mark.parametrize(

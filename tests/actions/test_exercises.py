@@ -169,7 +169,11 @@ async def test_a_finished_reflection_check_in_is_stored_with_its_date_zeros_incl
 ) -> None:
     scores = dict(zip(PTG_CHECKIN.slots, (3.0, 0.0, 4.0, 2.0, 5.0), strict=True))
     await act.run(ActionSaveEntry(), slots=scores, events=form_events("ptg_form", scores))
-    assert responses(act.dispatcher) == ["utter_summary_ptg_checkin", "utter_entry_shared"]
+    assert responses(act.dispatcher) == [
+        "utter_summary_ptg_checkin",
+        "utter_entry_shared",
+        "utter_what_next",
+    ]
     with session_scope(db_url) as session:
         (checkin,) = ptg_trend(session, "sam")
         assert checkin.answered_at is not None

@@ -52,11 +52,25 @@ async def test_a_finished_exercise_is_saved_and_summed_up(db_url: str, act: Act)
         assert [i.answer for i in entry.items] == list(ANSWERS.values())
         assert entry.items[0].prompt == prompt_text(act.domain, "good_thing_1")
         assert all(i.answered_at is not None for i in entry.items)
-    assert responses(act.dispatcher) == ["utter_summary_gratitude", "utter_entry_shared"]
+    assert responses(act.dispatcher) == [
+        "utter_summary_gratitude",
+        "utter_entry_shared",
+        "utter_what_next",
+    ]
     assert (
         act.dispatcher.messages[0]["summary"]
         == "my sister called; coffee in the sun; finished a book"
     )
+    # What comes next: one suggestion readiness opens (a yes starts it), the others, a way out.
+    what_next = act.dispatcher.messages[2]
+    assert what_next["title"] == "Five senses"
+    assert [b["title"] for b in what_next["buttons"]] == [
+        "Yes, five senses",
+        "Slow breathing",
+        "A safe place",
+        "Stop for today",
+    ]
+    assert SlotSet("offered_exercise", "grounding") in events
     assert [SlotSet(slot, None) for slot in GRATITUDE.slots] == events[: len(GRATITUDE.slots)]
     assert SlotSet("exercise", None) in events
 
@@ -64,7 +78,11 @@ async def test_a_finished_exercise_is_saved_and_summed_up(db_url: str, act: Act)
 async def test_an_unenrolled_sender_is_told_the_entry_was_not_saved(act: Act) -> None:
     gratitude = form_events("gratitude_form", ANSWERS)
     await act.run(ActionSaveEntry(), sender_id="stranger", slots=ANSWERS, events=gratitude)
-    assert responses(act.dispatcher) == ["utter_summary_gratitude", "utter_entry_not_saved"]
+    assert responses(act.dispatcher) == [
+        "utter_summary_gratitude",
+        "utter_entry_not_saved",
+        "utter_what_next",
+    ]
 
 
 async def test_stopping_midway_keeps_what_was_written(db_url: str, act: Act) -> None:

@@ -111,7 +111,7 @@ async def test_said_during_an_exercise_it_applies_to_the_entry_when_saved(
     )
     assert SlotSet("entry_sharing", None) in events
     assert shared_now(db_url) == [value == "shared"]
-    assert responses(saved)[-1] == saved_as
+    assert responses(saved)[-2:] == [saved_as, "utter_what_next"]
 
 
 @pytest.mark.parametrize(

@@ -26,11 +26,22 @@ from guardrails import RiskAssessment
 NOW = datetime(2026, 11, 26, 12, tzinfo=timezone.utc)
 
 
-def test_signals_are_read_from_the_stored_history(
+def test_a_rating_given_again_in_a_conversation_replaces_the_earlier_one(
     session: Session, enrolled_client: Client
 ) -> None:
     current_conversation(session, "sam", idle_minutes=60)
+    record_mood(session, "sam", 3.0, "flat")
+    record_mood(session, "sam", 6.0, "better")  # after "start over"
+    signals = gather_signals(session, "sam", risk_level="none", mood_now=6.0)
+    assert signals.recent_moods == (6.0,)
+
+
+def test_signals_are_read_from_the_stored_history(
+    session: Session, enrolled_client: Client
+) -> None:
     for score in (4.0, 5.0, 6.0):
+        session.add(Conversation(client_id="sam"))
+        session.flush()
         record_mood(session, "sam", score, "ok")
     save_entry(
         session,
@@ -54,7 +65,7 @@ def test_signals_are_read_from_the_stored_history(
     assert signals.change_mentions == 2
     assert signals.grounding_done == 1
     assert (signals.prompts_answered, signals.prompts_skipped) == (4, 1)
-    assert signals.sessions == 1
+    assert signals.sessions == 3
     assert signals.exercises_completed == 2
 
 

@@ -174,8 +174,9 @@ def test_a_message_rasa_has_no_answer_for_still_gets_a_reply(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("yes-to-nothing")
-    for text in ["grounding please", "a lamp", "traffic", "my jumper", "coffee", "mint"]:
+    lines = ["grounding please", "a lamp", "traffic", "my jumper", "coffee", "mint", "no"]
+    for text in lines:
         assert post(stack, client, text).status_code == 200
-    # A "yes" with nothing offered: Rasa's policies answer with nothing but listening.
+    # A "yes" after turning down what comes next: Rasa's policies answer with nothing.
     replies = post(stack, client, "yes").json()["replies"]
     assert [r["text"] for r in replies] == [LISTENING]

@@ -26,6 +26,9 @@ from bot.stop_request import ANSWER_INTENT, FRAMING, MAX_WORDS, STOP_INTENT, wor
 # Rasa's own `restart`, which wipes the tracker).
 RESTART_INTENT = "start_over"
 BOT_QUESTION_INTENT = "bot_challenge"
+GOODBYE_INTENT = "goodbye"
+# Outside a question, a message read as a goodbye is taken back from these readings.
+GOODBYE_FROM = frozenset({"thank", "share", "affirm", "greet", "nlu_fallback", "out_of_scope"})
 # Intents that take a message away from the open question, and how sure the model must be.
 LEAVES_THE_QUESTION = frozenset(
     {
@@ -79,7 +82,24 @@ CUES: dict[Interjection, tuple[str, ...]] = {
         "laters",
         "catch you later",
         "gotta go",
-        "got to go",
+        "gtg",
+        "g2g",
+        "brb",
+        "gotta run",
+        "got to run",
+        "have to run",
+        "need to run",
+        "must run",
+        "must go",
+        "have to leave",
+        "need to leave",
+        "got to go now",
+        "bye for now",
+        "come back to it later",
+        "come back to this",
+        "finish later",
+        "finish this later",
+        "later on",
         "have to go",
         "need to go",
         "must go",
@@ -144,6 +164,9 @@ CUES: dict[Interjection, tuple[str, ...]] = {
         "what was that",
         "what do you mean",
         "what does that mean",
+        "what does that one mean",
+        "what does this mean",
+        "what do you mean by that",
         "what did you ask",
         "what did you say",
         "what are you asking",
@@ -169,6 +192,9 @@ CUES: dict[Interjection, tuple[str, ...]] = {
     ),
     "bot_question": (
         "are you real",
+        "real person",
+        "human being",
+        "a computer",
         "are you a real person",
         "are you a person",
         "are you human",
@@ -232,8 +258,32 @@ EXTRA_FRAMING = frozenset(
         "tomorrow",
         "x",
         "xx",
+        # How people say what they decline or what they ask about the assistant.
+        "give",
+        "put",
+        "number",
+        "rate",
+        "rating",
+        "say",
+        "share",
+        "writing",
+        "talking",
+        "chatting",
+        "speaking",
+        "or",
+        "being",
+        "ill",
     }
 )
+# Short forms read as the words they stand for.
+SHORT_FORMS = {"u": "you", "r": "are", "ur": "your", "wat": "what", "wht": "what", "pls": "please"}
+# A message of several clauses is one kind of interjection when one clause is that and nothing
+# else, and each other clause is short or names the same kind: "sorry, I typed that wrong. can
+# I start over?", "thanks, I must go now to pick up my son. bye". A longer clause of other
+# things makes it (maybe) an answer.
+MAX_OTHER_CLAUSE_WORDS = 6
+MAX_INTERJECTION_WORDS = 20
+_CLAUSES = re.compile(r"[,.;:!?()\u2013\u2014]+|\s-+\s")
 # "what?" asks about the question only bare or with these: "wait what", "sorry, what?".
 BARE_WHAT = frozenset({"what", "wut", "wat"})
 BARE_WHAT_WITH = frozenset({"sorry", "wait", "um", "uh", "hmm", "huh", "pardon", "oh", "again"})
@@ -259,6 +309,18 @@ def _cues_found(said: Sequence[str], kind: Interjection) -> tuple[int, list[str]
     return found, rest
 
 
+def _said(text: str) -> list[str]:
+    return [SHORT_FORMS.get(w, w) for w in words(text)]
+
+
+def _whole(said: Sequence[str], kind: Interjection) -> bool:
+    """Whether these words are `kind`'s cue phrases and framing words only."""
+    if kind == "clarify" and set(said) & BARE_WHAT and set(said) <= BARE_WHAT | BARE_WHAT_WITH:
+        return True
+    found, rest = _cues_found(said, kind)
+    return bool(found) and all(w in FRAMING or w in EXTRA_FRAMING for w in rest)
+
+
 def read_interjection(text: str) -> Interjection | None:
     """The interjection the whole message is, or None when it is (or may be) an answer.
 
@@ -266,21 +328,27 @@ def read_interjection(text: str) -> Interjection | None:
     rate it" a decline; "sorry what do you mean" a question about the question; "wait, are you
     a bot?" a question about the assistant. A message of more than MAX_WORDS words is an answer.
     """
-    said = words(text)
-    if not said or len(said) > MAX_WORDS:
+    said = _said(text)
+    if not said or len(said) > MAX_INTERJECTION_WORDS:
         return None
-    if set(said) & BARE_WHAT and set(said) <= BARE_WHAT | BARE_WHAT_WITH:
-        return "clarify"
+    clauses = [c for c in (_said(part) for part in _CLAUSES.split(text)) if c]
     for kind in ORDER:
-        found, rest = _cues_found(said, kind)
-        if found and all(w in FRAMING or w in EXTRA_FRAMING for w in rest):
+        if len(said) <= MAX_WORDS and _whole(said, kind):
+            return kind
+        whole = [c for c in clauses if _whole(c, kind)]
+        others = [c for c in clauses if not _whole(c, kind)]
+        if whole and all(len(c) <= MAX_OTHER_CLAUSE_WORDS or mentions_in(c, kind) for c in others):
             return kind
     return None
 
 
 def mentions(text: str, kind: Interjection) -> bool:
     """Whether any of `kind`'s cue phrases is in the message, whatever else it says."""
-    return _cues_found(words(text), kind)[0] > 0
+    return mentions_in(_said(text), kind)
+
+
+def mentions_in(said: Sequence[str], kind: Interjection) -> bool:
+    return _cues_found(said, kind)[0] > 0
 
 
 def intent_for(
@@ -306,7 +374,8 @@ def intent_for(
     if kind == "restart":
         return RESTART_INTENT
     if not answering:
-        return intent
+        # "thanks, bye for now" is a goodbye, whatever small talk the model took it for.
+        return GOODBYE_INTENT if kind == "goodbye" and intent in GOODBYE_FROM else intent
     if kind == "goodbye":
         return STOP_INTENT
     if kind == "bot_question":

@@ -28,6 +28,7 @@ from actions.exercises import (
     prompt_text,
 )
 from actions.offers import STOP_FOR_TODAY, choice_buttons, not_now, readiness_of
+from actions.readiness import RISK_SLOT
 from actions.safety import utter_checked
 from actions.sharing import SHARING_SLOT, sharing_said
 from bot.interjections import read_interjection
@@ -316,12 +317,31 @@ class ActionSaveEntry(Action):
             summary=summary,
         )
         utter_saved(dispatcher, shared)
-        suggested = offer_next(dispatcher, readiness_of(tracker), exercise)
+        level = "stabilize" if distressed_during(tracker) else readiness_of(tracker)
+        suggested = offer_next(dispatcher, level, exercise)
         return [
             *cleared(exercise),
             SlotSet("previous_value_action", None),
             SlotSet("offered_exercise", suggested.name if suggested else None),
         ]
+
+
+# The actions after which an exercise's answers begin.
+EXERCISE_STARTS = frozenset({"action_start_exercise", "action_resume_exercise"})
+
+
+def distressed_during(tracker: Tracker) -> bool:
+    """Whether the input rail read concern or crisis in any answer since the exercise began.
+
+    Readiness was checked when it started; what comes next is paced by what was said since.
+    """
+    for event in reversed(tracker.events):
+        risk = event.get("value") if event.get("name") == RISK_SLOT else None
+        if event.get("event") == "slot" and risk in ("concern", "crisis"):
+            return True
+        if event.get("event") == "action" and event.get("name") in EXERCISE_STARTS:
+            return False
+    return False
 
 
 def offer_next(dispatcher: CollectingDispatcher, level: str, done: Exercise) -> Exercise | None:

@@ -109,3 +109,26 @@ async def test_stopping_the_check_in_just_stops(db_url: str, act: Act) -> None:
     checkin = [{"event": "active_loop", "name": "checkin_form"}]
     assert await act.run(ActionStopExercise(), events=checkin) == []
     assert responses(act.dispatcher) == ["utter_exercise_stopped"]
+
+
+@pytest.mark.parametrize(
+    ("risk", "suggested"), [("none", "Five senses"), ("concern", "Five senses")]
+)
+async def test_what_comes_next_is_paced_by_what_was_said_during_the_exercise(
+    risk: str, suggested: str, db_url: str, act: Act
+) -> None:
+    # Readiness was `explore` when gratitude began; a concern in an answer since then means
+    # only stabilizing exercises come next.
+    events = [
+        {"event": "action", "name": "action_start_exercise"},
+        *form_events("gratitude_form", ANSWERS),
+        {"event": "slot", "name": "risk_level", "value": risk},
+    ]
+    await act.run(ActionSaveEntry(), slots={**ANSWERS, "readiness": "explore"}, events=events)
+    what_next = act.dispatcher.messages[-1]
+    titles = [b["title"] for b in what_next["buttons"]]
+    if risk == "concern":
+        assert titles == ["Yes, five senses", "Slow breathing", "A safe place", "Stop for today"]
+    else:
+        assert "What matters to me" in titles
+    assert what_next["title"] == suggested

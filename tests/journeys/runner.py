@@ -19,6 +19,9 @@ from typing import Any
 
 import yaml
 
+from actions.base import parse_scale
+from actions.exercises import as_text
+from bot.readiness import SKIPPED
 from bot.settings import PROJECT_DIR, Settings
 from bot.storage.accounts import add_client
 from bot.storage.db import session_scope
@@ -69,6 +72,8 @@ class Journey:
 class Outcome:
     journey: Journey
     failures: list[str] = field(default_factory=list)
+    # Everything the assistant said, in order, for reading a build journey that failed.
+    said: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -86,10 +91,17 @@ def load(paths: Iterable[Path]) -> list[Journey]:
                     kind=str(raw["kind"]),
                     turns=tuple(str(t) for t in raw["turns"]),
                     success=dict(raw["success"]),
-                    growth=str(raw.get("growth", "auto")),
+                    growth=_growth(raw.get("growth", "auto")),
                 )
             )
     return journeys
+
+
+def _growth(value: object) -> str:
+    """The growth setting as written; YAML reads a bare `on` or `off` as a boolean."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 @cache
@@ -155,10 +167,20 @@ def run(journey: Journey, settings: Settings, reflect: str, prefix: str = "j") -
     outcome = Outcome(journey)
     *before, last = journey.turns
     if before:
-        _chat(reflect, settings, client_id, token, before)
+        outcome.said = _chat(reflect, settings, client_id, token, before)
     replies = _chat(reflect, settings, client_id, token, [last])
+    outcome.said += replies
     judge(outcome, settings, client_id, replies)
     return outcome
+
+
+def holds(phrase: str, answer: str) -> bool:
+    """Whether a saved answer holds the phrase; a rating kept as a number holds the phrase that
+    gave it ("about a six" is kept as 6)."""
+    if phrase.lower() in answer.lower():
+        return True
+    number = parse_scale(phrase, 10)
+    return number is not None and answer == as_text(number)
 
 
 def judge(outcome: Outcome, settings: Settings, client_id: str, replies: list[str]) -> None:
@@ -186,9 +208,10 @@ def judge(outcome: Outcome, settings: Settings, client_id: str, replies: list[st
             continue
         left.remove(match)
         for phrase in want.get("answers_include") or []:
-            if not any(str(phrase).lower() in a.lower() for a in match[2]):
+            if not any(holds(str(phrase), a) for a in match[2]):
                 fail(f"no answer of {match[0]} holds {phrase!r}")
-    all_answers = [a.lower() for _, _, answers in saved for a in answers]
+    # A pass is kept as a marker, never as the client's words.
+    all_answers = [a.lower() for _, _, answers in saved for a in answers if a != SKIPPED]
     for phrase in success.get("answers_exclude") or []:
         if any(str(phrase).lower() in a for a in all_answers):
             fail(f"an answer holds {phrase!r}")

@@ -1,8 +1,12 @@
 """Which language a message is written in, with Lingua (Apache-2.0), whose models ship with it.
 
 Short messages are hard to place: "i want to die" or "ngl im done fr" can look like several
-languages. So a message counts as another language only when the detector is nearly sure, and it
-has a few words of letters; otherwise it is English, the language the assistant works in. Risk
+languages, and Lingua's fast mode was nearly sure that "seatbelt across my chest" is Yoruba and
+"my nan's caravan in Wales" French. So a message counts as another language only when it has a
+few words of letters, the fast mode is nearly sure, and Lingua's full models, asked to choose
+between English and that language alone, are nearly sure too; otherwise it is English, the
+language the assistant works in. The full models of a language are loaded the first time the
+fast mode names it (tens of MB each, about 0.15 s). Risk
 is assessed in every supported language whatever this says (see guardrails/risk.py), so a
 mistake here changes only the reply's wording, never whether a crisis is found.
 """
@@ -116,7 +120,20 @@ def language_of(text: str) -> str:
     best = values[0]
     if best.language is Language.ENGLISH or best.value < MIN_CONFIDENCE:
         return ENGLISH
+    confirmed = _against_english(best.language).compute_language_confidence_values(text)
+    if not confirmed or confirmed[0].language != best.language:
+        return ENGLISH
+    if confirmed[0].value < MIN_CONFIDENCE:
+        return ENGLISH
     return best.language.iso_code_639_1.name.lower()
+
+
+def _against_english(language: Language) -> LanguageDetector:
+    """Lingua's full models for English and `language` only, loaded once, when first needed."""
+    return cached(
+        f"language_against_english_{language.name}",
+        lambda: LanguageDetectorBuilder.from_languages(Language.ENGLISH, language).build(),
+    )
 
 
 def warm_up() -> None:

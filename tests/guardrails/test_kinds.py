@@ -162,6 +162,21 @@ def test_10_a_death_wish_in_another_language(text: str, language: str) -> None:
     assert assessment.language == language
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Short English answers the fast language model was nearly sure were something else.
+        "seatbelt across my chest",
+        "stronger than i gave myself credit for",
+        "my nan's caravan in Wales",
+        "fine. the kind word one then",
+        "haha ok never mind. bye!",
+    ],
+)
+def test_10_short_english_answers_are_read_as_english(text: str) -> None:
+    assert assess_risk(text).language == "en"
+
+
 def test_11_a_good_thing_that_tells_of_abuse() -> None:
     context = RiskContext(slot="good_thing_1", exercise="gratitude")
     crisis_in("my husband didn't hit me this week", "abuse", context)

@@ -35,7 +35,14 @@ from bot.interjections import read_interjection
 from bot.readiness import SKIPPED, allows
 from bot.settings import Settings
 from bot.storage.db import session_scope
-from bot.storage.journal import Answer, UnknownClient, last_answer, save_entry, take_unfinished
+from bot.storage.journal import (
+    Answer,
+    UnknownClient,
+    has_unfinished,
+    last_answer,
+    save_entry,
+    take_unfinished,
+)
 from bot.storage.ptg import save_ptg
 
 logger = logging.getLogger(__name__)
@@ -282,12 +289,26 @@ class ActionResumeExercise(Action):
         under_way = misread_answer(tracker, None)
         if under_way is not None:
             return answer_in_place(tracker, under_way)
-        open_now = [e.name for e in EXERCISES.values() if allows(readiness_of(tracker), e.level)]
+        level = readiness_of(tracker)
+        open_now = [e.name for e in EXERCISES.values() if allows(level, e.level)]
         resumed = resume(dispatcher, tracker, domain, open_now)
-        if resumed is None:
+        if resumed is not None:
+            return resumed
+        if waiting_but_closed(tracker.sender_id):
+            # Honest: there is one, but readiness does not open it now.
+            not_now(dispatcher, level)
+        else:
             dispatcher.utter_message(response="utter_nothing_to_resume")
-            return [SlotSet(EXERCISE_SLOT, None)]
-        return resumed
+        return [SlotSet(EXERCISE_SLOT, None)]
+
+
+def waiting_but_closed(client_id: str) -> bool:
+    """Whether an unfinished entry waits that readiness does not open (none open is left)."""
+    try:
+        with session_scope(Settings.from_env().app_database_url) as session:
+            return has_unfinished(session, client_id)
+    except UnknownClient:
+        return False
 
 
 class ActionSaveEntry(Action):

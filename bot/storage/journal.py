@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.storage.conversations import latest_conversation_id
 from bot.storage.models import Client, EntryItem, JournalEntry, utcnow
@@ -76,25 +77,34 @@ def entries_for(session: Session, client_id: str) -> list[JournalEntry]:
     )
 
 
-def take_unfinished(
-    session: Session, client_id: str, exercises: Sequence[str]
-) -> JournalEntry | None:
-    """The latest unfinished entry of one of `exercises`, marked as resumed so it is taken once."""
-    entry = session.scalars(
+def _unfinished(client_id: str) -> Select:
+    """The client's entries that can be picked up again, latest first."""
+    return (
         select(JournalEntry)
         .where(
             JournalEntry.client_id == client_id,
             JournalEntry.completed.is_(False),
             JournalEntry.at_risk.is_(False),
             JournalEntry.resumed_at.is_(None),
-            JournalEntry.exercise.in_(exercises),
         )
         .order_by(JournalEntry.id.desc())
-        .limit(1)
-    ).first()
+    )
+
+
+def take_unfinished(
+    session: Session, client_id: str, exercises: Sequence[str]
+) -> JournalEntry | None:
+    """The latest unfinished entry of one of `exercises`, marked as resumed so it is taken once."""
+    query = _unfinished(client_id).where(JournalEntry.exercise.in_(exercises)).limit(1)
+    entry = session.scalars(query).first()
     if entry is not None:
         entry.resumed_at = utcnow()
     return entry
+
+
+def has_unfinished(session: Session, client_id: str) -> bool:
+    """Whether any entry is waiting to be picked up, whatever readiness opens now."""
+    return session.scalars(_unfinished(client_id).limit(1)).first() is not None
 
 
 def last_answer(session: Session, client_id: str, exercise: str, slot: str) -> str | None:

@@ -162,6 +162,8 @@ async def test_an_unfinished_exercise_readiness_does_not_open_is_not_resumed(
     assert await act.run(ActionResumeExercise(), slots={"readiness": "stabilize"}) == [
         SlotSet("exercise", None)
     ]
+    # Said honestly: one is waiting, but it isn't open now; the open ones are the choice.
+    assert responses(act.dispatcher) == ["utter_exercise_not_now"]
 
 
 async def test_a_finished_reflection_check_in_is_stored_with_its_date_zeros_included(

@@ -29,8 +29,23 @@ class Exercise:
     scales: tuple[tuple[str, int], ...] = ()
     # What a summary slot is called when the closing names it as passed on ("smell").
     summary_names: tuple[tuple[str, str], ...] = ()
+    # Slots that steer the form rather than hold the client's words: never saved.
+    control_slots: tuple[str, ...] = ()
+    # Whether stopping it finishes it: free writing has no end but the client's.
+    stop_completes: bool = False
 
 
+FREE_WRITING = Exercise(
+    name="free_writing",
+    form="free_writing_form",
+    slots=("writing", "writing_done"),
+    summary_slots=(),
+    level="stabilize",
+    intent="choose_free_writing",
+    title="Just writing",
+    control_slots=("writing_done",),
+    stop_completes=True,
+)
 GROUNDING = Exercise(
     name="grounding",
     form="grounding_form",
@@ -141,6 +156,7 @@ EXERCISES: Mapping[str, Exercise] = {
         SELF_COMPASSION,
         MEANING,
         PTG_CHECKIN,
+        FREE_WRITING,
     )
 }
 BY_INTENT: Mapping[str, Exercise] = {e.intent: e for e in EXERCISES.values()}
@@ -186,7 +202,7 @@ def collect_answers(
     return [
         Answer(prompt_text(domain, slot), as_text(slots[slot]), filled_at.get(slot), slot)
         for slot in exercise.slots
-        if answered(slots.get(slot))
+        if answered(slots.get(slot)) and slot not in exercise.control_slots
     ]
 
 

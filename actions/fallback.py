@@ -31,6 +31,7 @@ INTENT_LABELS = {
     "choose_self_compassion": "the kind word exercise",
     "choose_meaning": "looking back on what has changed",
     "choose_ptg": "the two-weekly reflection check-in",
+    "choose_free_writing": "just writing, without questions",
     "resume_exercise": "picking up an exercise from last time",
     "share": "writing about your day",
     "request_human": "talking with a person from your care team",

@@ -8,8 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import JournalFormValidation
-from actions.exercises import EXERCISES, GRATITUDE, VALUES, Exercise
+from actions.base import JournalFormValidation, clean_answer, said_in_distress, says_nothing
+from actions.exercises import EXERCISES, FREE_WRITING, GRATITUDE, VALUES, Exercise
 from bot.readiness import SKIPPED
 
 GOOD_THINGS = {"good_thing_1": "why_1", "good_thing_2": "why_2", "good_thing_3": "why_3"}
@@ -49,9 +49,42 @@ class GratitudeList(JournalFormValidation):
         return [slot for slot in domain_slots if slot not in passed]
 
 
+# Ways of saying a piece of free writing is finished, besides "nothing more" and the like.
+DONE_WRITING = frozenset(
+    {"done", "im done", "all done", "finished", "im finished", "thats everything", "save it"}
+)
+
+
+def finished_writing(value: Any) -> bool:
+    """Whether the message says the free writing is finished: "done", "that's all"."""
+    if not isinstance(value, str):
+        return False
+    plain = value.lower().replace("\u2019", "'").replace("'", "").strip(" .!")
+    return plain in DONE_WRITING or says_nothing(value)
+
+
+class FreeWriting(JournalFormValidation):
+    """Free writing: each message after the first is added to what was written, until the
+    client says they are done; then the form ends and the whole is saved as one entry."""
+
+    def validate_writing_done(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if finished_writing(value):
+            return {"writing_done": "done"}
+        more = clean_answer(value)
+        if more is None:
+            return {"writing_done": None}
+        if said_in_distress(tracker):
+            dispatcher.utter_message(response="utter_distress_noted")
+        so_far = tracker.get_slot("writing") or ""
+        return {"writing": f"{so_far}\n\n{more}".strip(), "writing_done": None}
+
+
 BASES: dict[Exercise, type[JournalFormValidation]] = {
     VALUES: ValuesFollowUp,
     GRATITUDE: GratitudeList,
+    FREE_WRITING: FreeWriting,
 }
 
 

@@ -394,7 +394,11 @@ def keep_unfinished(tracker: Tracker, domain: DomainDict) -> tuple[list[EventTyp
     answers = collect_answers(exercise, tracker.slots, tracker.events, domain)
     shared = (
         store_entry(
-            tracker.sender_id, exercise, answers, completed=False, shared=sharing_said(tracker)
+            tracker.sender_id,
+            exercise,
+            answers,
+            completed=exercise.stop_completes,
+            shared=sharing_said(tracker),
         )
         if answers
         else None

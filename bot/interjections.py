@@ -46,6 +46,7 @@ LEAVES_THE_QUESTION = frozenset(
         "choose_self_compassion",
         "choose_meaning",
         "choose_ptg",
+        "choose_free_writing",
     }
 )
 SURE = 0.9

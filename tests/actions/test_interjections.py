@@ -132,3 +132,36 @@ async def test_a_goodbye_inside_an_exercise_stops_it_and_says_goodbye(
         (entry,) = entries_for(session, "sam")
         assert [i.answer for i in entry.items] == ["the lamp"]
         assert entry.completed is False
+
+
+async def test_free_writing_adds_each_message_until_the_client_is_done(act: Act) -> None:
+    form = "free_writing_form"
+    more = await act.run(
+        validation(form),
+        **said(form, "writing_done", "and then the bus was late", slots={"writing": "long day"}),
+    )
+    assert SlotSet("writing", "long day\n\nand then the bus was late") in more
+    assert SlotSet("writing_done", None) in more
+    done = await act.run(
+        validation(form), **said(form, "writing_done", "that's all", slots={"writing": "x"})
+    )
+    assert SlotSet("writing_done", "done") in done
+
+
+async def test_free_writing_is_saved_whole_and_stopping_finishes_it(
+    db_url: str, enrolled_client: Client, act: Act
+) -> None:
+    fields = asking(
+        "free_writing_form", "writing_done", "stabilize", "bye for now", {"name": "stop"}
+    )
+    fields["slots"]["writing"] = "long day\n\nthe bus was late"
+    fields["events"] = [
+        {"event": "active_loop", "name": "free_writing_form"},
+        {"event": "slot", "name": "writing", "value": "long day", "timestamp": 1.0},
+        *fields["events"],
+    ]
+    await act.run(ActionStopExercise(), **fields)
+    with session_scope(db_url) as session:
+        (entry,) = entries_for(session, "sam")
+        assert (entry.exercise, entry.completed) == ("free_writing", True)
+        assert [i.answer for i in entry.items] == ["long day\n\nthe bus was late"]

@@ -68,6 +68,7 @@ async def test_a_finished_exercise_is_saved_and_summed_up(db_url: str, act: Act)
         "Yes, five senses",
         "Slow breathing",
         "A safe place",
+        "Just writing",
         "Stop for today",
     ]
     assert SlotSet("offered_exercise", "grounding") in events
@@ -128,7 +129,13 @@ async def test_what_comes_next_is_paced_by_what_was_said_during_the_exercise(
     what_next = act.dispatcher.messages[-1]
     titles = [b["title"] for b in what_next["buttons"]]
     if risk == "concern":
-        assert titles == ["Yes, five senses", "Slow breathing", "A safe place", "Stop for today"]
+        assert titles == [
+            "Yes, five senses",
+            "Slow breathing",
+            "A safe place",
+            "Just writing",
+            "Stop for today",
+        ]
     else:
         assert "What matters to me" in titles
     assert what_next["title"] == suggested

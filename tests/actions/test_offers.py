@@ -22,7 +22,13 @@ def payloads(buttons: list[dict[str, str]]) -> list[str]:
 def test_stabilizing_offers_grounding_first_and_only_grounding() -> None:
     response, first, buttons = offer("stabilize")
     assert (response, first.name) == ("utter_offer_grounding", "grounding")
-    assert payloads(buttons) == ["/affirm", "/choose_breathing", "/choose_safe_place", "/deny"]
+    assert payloads(buttons) == [
+        "/affirm",
+        "/choose_breathing",
+        "/choose_safe_place",
+        "/choose_free_writing",
+        "/deny",
+    ]
 
 
 def test_exploring_offers_gratitude_and_the_other_open_exercises_but_not_meaning() -> None:

@@ -90,7 +90,7 @@ def test_the_therapist_can_turn_growth_prompts_on_for_a_client_without_distress(
 @pytest.mark.parametrize(
     ("level", "names"),
     [
-        ("stabilize", ["grounding", "breathing", "safe_place"]),
+        ("stabilize", ["grounding", "breathing", "safe_place", "free_writing"]),
         (
             "explore",
             [
@@ -101,6 +101,7 @@ def test_the_therapist_can_turn_growth_prompts_on_for_a_client_without_distress(
                 "gratitude",
                 "narrative",
                 "self_compassion",
+                "free_writing",
             ],
         ),
         (
@@ -114,9 +115,10 @@ def test_the_therapist_can_turn_growth_prompts_on_for_a_client_without_distress(
                 "narrative",
                 "self_compassion",
                 "meaning",
+                "free_writing",
             ],
         ),
-        ("unknown", ["grounding", "breathing", "safe_place"]),
+        ("unknown", ["grounding", "breathing", "safe_place", "free_writing"]),
     ],
 )
 def test_each_level_opens_its_exercises(level: str, names: list[str]) -> None:

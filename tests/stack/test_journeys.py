@@ -73,7 +73,13 @@ def test_a_low_check_in_offers_grounding_first_and_keeps_growth_prompts_closed(
     offer = said[-1]
     assert "each of your senses" in str(offer["text"])
     titles = [b["title"] for b in offer["buttons"]]  # type: ignore[union-attr]
-    assert titles == ["Yes, let's try", "Slow breathing", "A safe place", "Not now"]
+    assert titles == [
+        "Yes, let's try",
+        "Slow breathing",
+        "A safe place",
+        "Just writing",
+        "Not now",
+    ]
 
     senses = ["the blue mug", "a car outside", "the blanket on my knees", "coffee", "mint"]
     out = talk(stack, client, ["three good things", "Five senses", *senses])

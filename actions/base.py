@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.exercises import prompt_text
 from bot.interjections import read_interjection
 from bot.readiness import SKIPPED
 from bot.risk_metadata import DISTRESS_INTENT
@@ -142,14 +143,15 @@ class JournalFormValidation(FormValidationAction):
         for slot, value in tracker.slots_to_validate().items():
             if slot not in wanted:
                 continue
-            interjection = self.interjection(value, tracker)
+            interjection = self.interjection(value, tracker, prompt_text(domain, slot))
             validator = getattr(self, f"validate_{slot}", None)
             if interjection == "restart":
                 # Every answer of this run goes; the form asks its first question again.
                 dispatcher.utter_message(response="utter_starting_over")
                 output = {name: None for name in self.domain_slots(domain)}
-            elif interjection == "clarify":
-                dispatcher.utter_message(response="utter_ask_again")
+            elif interjection in ("clarify", "back"):
+                again = "utter_ask_again" if interjection == "clarify" else "utter_welcome_back"
+                dispatcher.utter_message(response=again)
                 output = {slot: None}
             elif interjection == "decline":
                 output = {slot: SKIPPED}
@@ -172,17 +174,18 @@ class JournalFormValidation(FormValidationAction):
         return [SlotSet(slot, value) for slot, value in validated.items()]
 
     @staticmethod
-    def interjection(value: Any, tracker: Tracker) -> str | None:
+    def interjection(value: Any, tracker: Tracker, question: str) -> str | None:
         """What the latest message is instead of an answer, when `value` is that message.
 
-        Read by its words alone (`bot/interjections.py`): a request to start over, a question
-        about the question, or a decline of it. Goodbyes and questions about the assistant
-        never get here: the NLU reads them as a stop and as `bot_challenge` first.
+        Read by its words and the `question` asked (`bot/interjections.py`): a request to start
+        over, a question about the question, a return ("hi again, sorry"), or a decline of it.
+        Goodbyes and questions about the assistant never get here: the NLU reads them as a stop
+        and as `bot_challenge` first.
         """
         if not isinstance(value, str) or value != tracker.latest_message.get("text"):
             return None
-        kind = read_interjection(value)
-        return kind if kind in ("restart", "clarify", "decline") else None
+        kind = read_interjection(value, question)
+        return kind if kind in ("restart", "clarify", "back", "decline") else None
 
     @staticmethod
     def validate_answer(value: Any, dispatcher: CollectingDispatcher) -> str | None:

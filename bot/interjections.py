@@ -59,7 +59,7 @@ _PERSON = re.compile(
 # The metadata key under which the entry point names the slot of the question open.
 ANSWERING_KEY = "answering"
 
-Interjection = Literal["goodbye", "restart", "decline", "clarify", "bot_question"]
+Interjection = Literal["goodbye", "back", "restart", "decline", "clarify", "bot_question"]
 
 # Each kind's cue phrases, as words. Order does not matter: the longest phrase is tried first.
 CUES: dict[Interjection, tuple[str, ...]] = {
@@ -118,6 +118,17 @@ CUES: dict[Interjection, tuple[str, ...]] = {
         "thats all for today",
         "that's it for today",
         "thats it for today",
+    ),
+    "back": (
+        "hi again",
+        "hey again",
+        "hello again",
+        "im back",
+        "i'm back",
+        "i am back",
+        "back now",
+        "sorry about that",
+        "sorry bout that",
     ),
     "restart": (
         "start over",
@@ -182,6 +193,8 @@ CUES: dict[Interjection, tuple[str, ...]] = {
         "rephrase",
         "rephrase that",
         "don't understand",
+        "do not understand",
+        "not understand",
         "dont understand",
         "don't get it",
         "dont get it",
@@ -194,6 +207,10 @@ CUES: dict[Interjection, tuple[str, ...]] = {
     "bot_question": (
         "are you real",
         "real person",
+        "actual person",
+        "a bot",
+        "a robot",
+        "an ai",
         "human being",
         "a computer",
         "are you a real person",
@@ -282,14 +299,24 @@ SHORT_FORMS = {"u": "you", "r": "are", "ur": "your", "wat": "what", "wht": "what
 # else, and each other clause is short or names the same kind: "sorry, I typed that wrong. can
 # I start over?", "thanks, I must go now to pick up my son. bye". A longer clause of other
 # things makes it (maybe) an answer.
-MAX_OTHER_CLAUSE_WORDS = 6
+MAX_OTHER_CLAUSE_WORDS = 8
 MAX_INTERJECTION_WORDS = 20
 _CLAUSES = re.compile(r"[,.;:!?()\u2013\u2014]+|\s-+\s")
 # "what?" asks about the question only bare or with these: "wait what", "sorry, what?".
 BARE_WHAT = frozenset({"what", "wut", "wat"})
 BARE_WHAT_WITH = frozenset({"sorry", "wait", "um", "uh", "hmm", "huh", "pardon", "oh", "again"})
 # Kinds read first win where a message could be two: "what? start over" starts over.
-ORDER: tuple[Interjection, ...] = ("restart", "goodbye", "bot_question", "clarify", "decline")
+ORDER: tuple[Interjection, ...] = (
+    "restart",
+    "goodbye",
+    "back",
+    "bot_question",
+    "clarify",
+    "decline",
+)
+# Asking about the question uses its words and question words: "what do you mean by part of
+# life?", "what do you mean why", "sorry, I do not understand the question. what sound?".
+QUESTION_WORDS = frozenset({"why", "how", "which", "where", "who", "when", "kind", "sort", "like"})
 _PHRASES = {
     kind: sorted((tuple(words(cue)) for cue in cues), key=len, reverse=True)
     for kind, cues in CUES.items()
@@ -314,30 +341,36 @@ def _said(text: str) -> list[str]:
     return [SHORT_FORMS.get(w, w) for w in words(text)]
 
 
-def _whole(said: Sequence[str], kind: Interjection) -> bool:
-    """Whether these words are `kind`'s cue phrases and framing words only."""
-    if kind == "clarify" and set(said) & BARE_WHAT and set(said) <= BARE_WHAT | BARE_WHAT_WITH:
+def _whole(said: Sequence[str], kind: Interjection, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether these words are `kind`'s cue phrases and framing words only; for a question about
+    the question, the words `asked` (the question's own, and question words) count as framing."""
+    framing = FRAMING | EXTRA_FRAMING | (asked | QUESTION_WORDS if kind == "clarify" else set())
+    bare = BARE_WHAT | BARE_WHAT_WITH | asked | QUESTION_WORDS
+    if kind == "clarify" and set(said) & BARE_WHAT and set(said) <= bare:
         return True
     found, rest = _cues_found(said, kind)
-    return bool(found) and all(w in FRAMING or w in EXTRA_FRAMING for w in rest)
+    return bool(found) and all(w in framing for w in rest)
 
 
-def read_interjection(text: str) -> Interjection | None:
+def read_interjection(text: str, question: str | None = None) -> Interjection | None:
     """The interjection the whole message is, or None when it is (or may be) an answer.
 
-    "ok thanks, gotta go, bye" is a goodbye; "can we start over?" a restart; "i'd rather not
-    rate it" a decline; "sorry what do you mean" a question about the question; "wait, are you
-    a bot?" a question about the assistant. A message of more than MAX_WORDS words is an answer.
+    "ok thanks, gotta go, bye" is a goodbye; "hi again, sorry about that" a return; "can we
+    start over?" a restart; "i'd rather not rate it" a decline; "sorry what do you mean" (or,
+    given the `question` asked, "what do you mean by part of life?") a question about the
+    question; "wait, are you a bot?" a question about the assistant. A message of more than
+    MAX_INTERJECTION_WORDS words is an answer.
     """
     said = _said(text)
     if not said or len(said) > MAX_INTERJECTION_WORDS:
         return None
+    asked = frozenset(_said(question or ""))
     clauses = [c for c in (_said(part) for part in _CLAUSES.split(text)) if c]
     for kind in ORDER:
-        if len(said) <= MAX_WORDS and _whole(said, kind):
+        if len(said) <= MAX_WORDS and _whole(said, kind, asked):
             return kind
-        whole = [c for c in clauses if _whole(c, kind)]
-        others = [c for c in clauses if not _whole(c, kind)]
+        whole = [c for c in clauses if _whole(c, kind, asked)]
+        others = [c for c in clauses if not _whole(c, kind, asked)]
         if whole and all(len(c) <= MAX_OTHER_CLAUSE_WORDS or mentions_in(c, kind) for c in others):
             return kind
     return None
@@ -364,8 +397,9 @@ def intent_for(
       - a question about the assistant is `bot_challenge`, and a message the model read as
         one that names no such question is an answer ("i'd say are you for real? you did
         your best");
-      - a question about the question and a decline are answers (`share`), so the form's
-        validation asks again or passes the question on, storing neither as an answer;
+      - a question about the question, a return ("hi again") and a decline are answers
+        (`share`), so the form's validation asks again or passes the question on, storing
+        none of them as an answer;
       - an intent that would leave the question (another exercise, sharing, a request for a
         person) is taken only when the model is SURE of it, or, for a person, when the words
         ask for one ("can I talk to someone"); otherwise the message is an answer.
@@ -381,7 +415,7 @@ def intent_for(
         return STOP_INTENT
     if kind == "bot_question":
         return BOT_QUESTION_INTENT
-    if kind in ("clarify", "decline"):
+    if kind in ("clarify", "decline", "back"):
         return ANSWER_INTENT
     if intent == BOT_QUESTION_INTENT and not mentions(text, "bot_question"):
         return ANSWER_INTENT

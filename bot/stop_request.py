@@ -204,6 +204,12 @@ FRAMING = frozenset(
         "have",
         "from",
         "break",
+        # Chat shorthand people end a message with: "that's enough for now tbh".
+        "tbh",
+        "ngl",
+        "rn",
+        "btw",
+        "fr",
     )
 )
 _WORD = re.compile(r"[a-z0-9']+")

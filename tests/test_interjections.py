@@ -24,6 +24,8 @@ from bot.interjections import (
         ("id rather not put a number on it", "decline"),
         ("wat do u mean", "clarify"),
         ("are you a human being or a computer?", "bot_question"),
+        ("hi again, sorry, pager went", "back"),
+        ("i'd rather not rate it tbh", "decline"),
         ("start over", "restart"),
         ("can we start again from the beginning please", "restart"),
         ("redo", "restart"),
@@ -40,6 +42,17 @@ from bot.interjections import (
 )
 def test_an_interjection_is_read_by_its_kind(text: str, kind: str) -> None:
     assert read_interjection(text) == kind
+
+
+def test_a_question_about_the_question_may_use_the_question_s_own_words() -> None:
+    asked = "Which part of life would you like to think about today?"
+    assert read_interjection("wat do u mean by part of life", asked) == "clarify"
+    assert read_interjection("what do you mean why", "What made that one matter to you?") == (
+        "clarify"
+    )
+    # Without the question, its words are the client's own: maybe an answer.
+    assert read_interjection("wat do u mean by part of life") is None
+    assert read_interjection("a sound of rain", "What is one sound you can hear?") is None
 
 
 @pytest.mark.parametrize(

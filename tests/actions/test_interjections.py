@@ -28,6 +28,17 @@ async def test_a_question_about_the_question_asks_it_again_and_stores_nothing(ac
     assert responses(act.dispatcher) == ["utter_ask_again"]
 
 
+async def test_coming_back_mid_exercise_is_welcomed_and_the_question_asked_again(
+    act: Act,
+) -> None:
+    events = await act.run(
+        validation("narrative_form"),
+        **said("narrative_form", "chapter_title", "hi again, sorry, pager went"),
+    )
+    assert SlotSet("chapter_title", None) in events
+    assert responses(act.dispatcher) == ["utter_welcome_back"]
+
+
 async def test_start_over_empties_every_answer_so_the_form_asks_its_first_question(
     act: Act,
 ) -> None:

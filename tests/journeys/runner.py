@@ -186,11 +186,13 @@ def holds(phrase: str, answer: str) -> bool:
 def judge(outcome: Outcome, settings: Settings, client_id: str, replies: list[str]) -> None:
     success, fail = outcome.journey.success, outcome.failures.append
     with session_scope(settings.app_database_url) as session:
-        # An entry picked up again is superseded by the one its answers ended in.
+        # An entry picked up again is superseded by a later one of the same exercise, where its
+        # answers ended; until then it stands.
+        everything = entries_for(session, client_id)
         saved = [
             (e.exercise, e.completed, [i.answer for i in e.items])
-            for e in entries_for(session, client_id)
-            if e.resumed_at is None
+            for n, e in enumerate(everything)
+            if e.resumed_at is None or all(o.exercise != e.exercise for o in everything[n + 1 :])
         ]
         ratings = session.query(MoodRating).filter(MoodRating.client_id == client_id).count()
     # Writers differ on the order of a resumed entry, so entries are matched by kind and state.

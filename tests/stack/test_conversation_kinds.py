@@ -129,6 +129,20 @@ def test_6_a_rating_declined_in_words_is_not_demanded_again(
     assert moods(stack, "kind15-6") == []
 
 
+def test_6_just_writing_at_the_offer_is_free_writing_saved_as_one_entry(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("kind15-6-write")
+    out = talk(stack, client, [*CHECK_IN, "i just want to write, no exercises"])
+    assert "There are no questions" in out
+    lines = ["long shift, feet aching", "but the sunset on the way home was pink", "done"]
+    out = talk(stack, client, lines)
+    assert "What you wrote is kept" in out
+    (entry,) = entries(stack, "kind15-6-write")
+    assert (entry.exercise, entry.completed) == ("free_writing", True)
+    assert entry.answers == ["long shift, feet aching\n\nbut the sunset on the way home was pink"]
+
+
 def test_7_an_answer_that_sounds_like_a_question_to_the_bot_is_kept(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:

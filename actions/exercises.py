@@ -132,6 +132,49 @@ MEANING = Exercise(
     intent="choose_meaning",
     title="Looking back, looking on",
 )
+STRENGTHS = Exercise(
+    name="strengths",
+    form="strengths_form",
+    slots=("strength_people", "strength_practices", "strength_places", "strength_lean"),
+    summary_slots=(
+        "strength_people",
+        "strength_practices",
+        "strength_places",
+    ),
+    level="explore",
+    intent="choose_strengths",
+    title="What carries me",
+)
+BOUNDARIES = Exercise(
+    name="boundaries",
+    form="boundaries_form",
+    slots=("boundary_need", "boundary_line", "boundary_ask", "boundary_support"),
+    summary_slots=(
+        "boundary_need",
+        "boundary_ask",
+    ),
+    level="explore",
+    intent="choose_boundaries",
+    title="A need and a boundary",
+)
+LIFE_REVIEW = Exercise(
+    name="life_review",
+    form="life_review_form",
+    slots=("review_chapters", "review_turning", "review_carried", "review_ahead"),
+    summary_slots=("review_chapters",),
+    level="grow",
+    intent="choose_life_review",
+    title="Chapters of my life",
+)
+BODY_SCAN = Exercise(
+    name="body_scan",
+    form="body_scan_form",
+    slots=("scan_feet", "scan_hands", "scan_shoulders", "scan_breath", "scan_after"),
+    summary_slots=("scan_after",),
+    level="stabilize",
+    intent="choose_body_scan",
+    title="Body scan",
+)
 PTG_SLOTS = tuple(f"ptg_{domain}" for domain in DOMAINS)
 PTG_CHECKIN = Exercise(
     name="ptg_checkin",
@@ -157,6 +200,10 @@ EXERCISES: Mapping[str, Exercise] = {
         MEANING,
         PTG_CHECKIN,
         FREE_WRITING,
+        STRENGTHS,
+        BOUNDARIES,
+        LIFE_REVIEW,
+        BODY_SCAN,
     )
 }
 BY_INTENT: Mapping[str, Exercise] = {e.intent: e for e in EXERCISES.values()}

@@ -47,6 +47,10 @@ LEAVES_THE_QUESTION = frozenset(
         "choose_meaning",
         "choose_ptg",
         "choose_free_writing",
+        "choose_strengths",
+        "choose_boundaries",
+        "choose_life_review",
+        "choose_body_scan",
     }
 )
 SURE = 0.9

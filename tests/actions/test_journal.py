@@ -69,6 +69,7 @@ async def test_a_finished_exercise_is_saved_and_summed_up(db_url: str, act: Act)
         "Slow breathing",
         "A safe place",
         "Just writing",
+        "Body scan",
         "Stop for today",
     ]
     assert SlotSet("offered_exercise", "grounding") in events
@@ -134,6 +135,7 @@ async def test_what_comes_next_is_paced_by_what_was_said_during_the_exercise(
             "Slow breathing",
             "A safe place",
             "Just writing",
+            "Body scan",
             "Stop for today",
         ]
     else:

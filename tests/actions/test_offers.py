@@ -27,6 +27,7 @@ def test_stabilizing_offers_grounding_first_and_only_grounding() -> None:
         "/choose_breathing",
         "/choose_safe_place",
         "/choose_free_writing",
+        "/choose_body_scan",
         "/deny",
     ]
 

@@ -90,7 +90,7 @@ def test_the_therapist_can_turn_growth_prompts_on_for_a_client_without_distress(
 @pytest.mark.parametrize(
     ("level", "names"),
     [
-        ("stabilize", ["grounding", "breathing", "safe_place", "free_writing"]),
+        ("stabilize", ["grounding", "breathing", "safe_place", "free_writing", "body_scan"]),
         (
             "explore",
             [
@@ -102,6 +102,9 @@ def test_the_therapist_can_turn_growth_prompts_on_for_a_client_without_distress(
                 "narrative",
                 "self_compassion",
                 "free_writing",
+                "strengths",
+                "boundaries",
+                "body_scan",
             ],
         ),
         (
@@ -116,9 +119,13 @@ def test_the_therapist_can_turn_growth_prompts_on_for_a_client_without_distress(
                 "self_compassion",
                 "meaning",
                 "free_writing",
+                "strengths",
+                "boundaries",
+                "life_review",
+                "body_scan",
             ],
         ),
-        ("unknown", ["grounding", "breathing", "safe_place", "free_writing"]),
+        ("unknown", ["grounding", "breathing", "safe_place", "free_writing", "body_scan"]),
     ],
 )
 def test_each_level_opens_its_exercises(level: str, names: list[str]) -> None:

@@ -37,7 +37,7 @@ OPENING = {
     "gratitude_form": ["three good things"],
     "narrative_form": ["my story"],
     "self_compassion_form": ["self compassion"],
-    "meaning_form": ["life review"],
+    "meaning_form": ["looking back looking on"],
     "ptg_form": [*CHECK_IN, "Two-weekly reflection check-in"],
 }
 STOPPED = "we'll stop here"

@@ -78,6 +78,7 @@ def test_a_low_check_in_offers_grounding_first_and_keeps_growth_prompts_closed(
         "Slow breathing",
         "A safe place",
         "Just writing",
+        "Body scan",
         "Not now",
     ]
 
@@ -228,3 +229,39 @@ def test_a_crisis_mid_exercise_ends_it_and_keeps_what_was_written_for_the_clinic
     with session_scope(stack.settings.app_database_url) as session:
         (saved,) = entries_for(session, "crisis-story")
         assert saved.at_risk is True  # kept for the clinician, never resumed
+
+
+def test_the_seed_s_newer_exercises_run_end_to_end_each_at_its_readiness(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    # A body scan steadies, so it is open at once, like grounding.
+    client = enrol("newer")
+    scan = ["warm, in socks", "skip", "tight shoulders", "slow", "a bit heavier, calmer"]
+    out = talk(stack, client, ["body scan please", *scan])
+    assert "Start with your feet" in out
+    assert "You noticed: a bit heavier, calmer." in out
+    # What carries the client, and a need with a boundary, once readiness is `explore`.
+    carries = ["my aunties", "cooking jollof on sundays", "the church hall", "call my aunt"]
+    out = talk(stack, client, [*CHECK_IN, "what carries me", *carries])
+    assert "What carries you: my aunties; cooking jollof on sundays; the church hall." in out
+    need = [
+        "rest after work",
+        "no calls after 9",
+        "i'm off the clock now, talk tomorrow",
+        "my flatmate",
+    ]
+    out = talk(stack, client, ["the boundaries exercise", *need])
+    assert "rest after work; i'm off the clock now, talk tomorrow" in out
+    # Chapters of a life, at `grow` only.
+    assert "isn't open right now" in talk(stack, client, ["life review"])
+    assert reflect_cli(stack, "client", "growth", "newer", "on").returncode == 0
+    chapters = ["school; leaving home; the hard years", "the move", "my sense of humour", "calm"]
+    out = talk(stack, client, ["life review", *chapters])
+    assert "Your chapters: school; leaving home; the hard years." in out
+    saved = [(e.exercise, e.completed) for e in entries(stack, "newer")]
+    assert saved == [
+        ("body_scan", True),
+        ("strengths", True),
+        ("boundaries", True),
+        ("life_review", True),
+    ]

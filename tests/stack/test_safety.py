@@ -103,6 +103,7 @@ def test_after_distress_readiness_offers_grounding_so_the_rail_has_nothing_to_re
         "Slow breathing",
         "A safe place",
         "Just writing",
+        "Body scan",
         "Not now",
     ]
     assert "thoughts of suicide?" in question["text"]  # hopelessness gets the direct question

@@ -250,3 +250,9 @@ async def test_in_the_check_in_a_distressed_mood_word_is_just_the_answer(act: Ac
     events = await act.run(ValidateCheckinForm(), **answer)
     assert SlotSet("mood_word", "panicky and hopeless") in events
     assert responses(act.dispatcher) == []
+
+
+def test_every_exercise_is_a_value_of_the_slot_its_rules_run_on(domain: dict) -> None:
+    # An exercise missing here would be featurized like any other unknown value, and its
+    # rules would contradict those of the others.
+    assert set(domain["slots"]["exercise"]["values"]) == {e.name for e in EXERCISES.values()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker, utils
@@ -115,6 +115,25 @@ def read_answer(value: Any, top: int | None) -> float | str | None:
     return clean_answer(value) if top is None else read_scale(value, top)
 
 
+def handle_interjection(
+    kind: str, slot: str, form_slots: Sequence[str], dispatcher: CollectingDispatcher
+) -> dict[str, Any]:
+    """The slot values after an interjection where `slot` was asked; none is an answer.
+
+    A restart empties every slot of the form, so it asks its first question again; a question
+    about the question, or a return, asks this one again; a decline passes it on.
+    """
+    if kind == "restart":
+        dispatcher.utter_message(response="utter_starting_over")
+        return dict.fromkeys(form_slots)
+    if kind == "decline":
+        return {slot: SKIPPED}
+    dispatcher.utter_message(
+        response="utter_ask_again" if kind == "clarify" else "utter_welcome_back"
+    )
+    return {slot: None}
+
+
 def said_in_distress(tracker: Tracker) -> bool:
     """Whether the risk component marked the latest message as a concern read as free writing."""
     return (tracker.latest_message.get("intent") or {}).get("name") == DISTRESS_INTENT
@@ -145,16 +164,10 @@ class JournalFormValidation(FormValidationAction):
                 continue
             interjection = self.interjection(value, tracker, prompt_text(domain, slot))
             validator = getattr(self, f"validate_{slot}", None)
-            if interjection == "restart":
-                # Every answer of this run goes; the form asks its first question again.
-                dispatcher.utter_message(response="utter_starting_over")
-                output = {name: None for name in self.domain_slots(domain)}
-            elif interjection in ("clarify", "back"):
-                again = "utter_ask_again" if interjection == "clarify" else "utter_welcome_back"
-                dispatcher.utter_message(response=again)
-                output = {slot: None}
-            elif interjection == "decline":
-                output = {slot: SKIPPED}
+            if interjection is not None:
+                output = handle_interjection(
+                    interjection, slot, self.domain_slots(domain), dispatcher
+                )
             elif validator is not None:
                 output = await utils.call_potential_coroutine(
                     validator(value, dispatcher, tracker, domain)

@@ -13,7 +13,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import read_answer
+from actions.base import JournalFormValidation, handle_interjection, read_answer
 from actions.exercises import (
     BY_INTENT,
     BY_NAME,
@@ -179,16 +179,25 @@ def form_at_latest_message(events: Sequence[Mapping[str, Any]]) -> str | None:
     return None
 
 
-def answer_in_place(tracker: Tracker, exercise: Exercise) -> list[EventType]:
+def answer_in_place(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, exercise: Exercise
+) -> list[EventType]:
     """Keeps the message as the answer to the question asked, and carries on with the exercise.
 
     The form does not validate a slot another action set, so the answer is read here the way
-    its validation reads it: "3 I stop to notice things" on a 0-5 scale is kept as 3.
+    its validation reads it: "3 I stop to notice things" on a 0-5 scale is kept as 3, and "what
+    do you mean by safe place?" (read as choosing the safe place) is a question, not the place.
     """
     asked = asked_slot(tracker)
     text = tracker.latest_message.get("text")
-    answer = [SlotSet(asked, read_answer(text, dict(exercise.scales).get(asked)))] if asked else []
-    return [*answer, SlotSet(EXERCISE_SLOT, exercise.name)]
+    if asked is None:
+        return [SlotSet(EXERCISE_SLOT, exercise.name)]
+    kind = JournalFormValidation.interjection(text, tracker, prompt_text(domain, asked))
+    if kind is not None:
+        values = handle_interjection(kind, asked, exercise.slots, dispatcher)
+    else:
+        values = {asked: read_answer(text, dict(exercise.scales).get(asked))}
+    return [*(SlotSet(k, v) for k, v in values.items()), SlotSet(EXERCISE_SLOT, exercise.name)]
 
 
 def misread_answer(tracker: Tracker, chosen: Exercise | None) -> Exercise | None:
@@ -242,7 +251,7 @@ class ActionStartExercise(Action):
         exercise = chosen_exercise(intent, offered)
         under_way = misread_answer(tracker, exercise)
         if under_way is not None:
-            return answer_in_place(tracker, under_way)
+            return answer_in_place(dispatcher, tracker, domain, under_way)
         if exercise is None or not allows(level, exercise.level):
             not_now(dispatcher, level)
             return [SlotSet(EXERCISE_SLOT, None)]
@@ -288,7 +297,7 @@ class ActionResumeExercise(Action):
     ) -> list[EventType]:
         under_way = misread_answer(tracker, None)
         if under_way is not None:
-            return answer_in_place(tracker, under_way)
+            return answer_in_place(dispatcher, tracker, domain, under_way)
         level = readiness_of(tracker)
         open_now = [e.name for e in EXERCISES.values() if allows(level, e.level)]
         resumed = resume(dispatcher, tracker, domain, open_now)

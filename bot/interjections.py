@@ -60,6 +60,10 @@ _PERSON = re.compile(
     r"someone|somebody|therapist|clinician|counsell?or|staff|nurse|doctor|team)\b"
     r"|\b(?:real|actual|live) (?:person|human)\b"
 )
+_SWITCH = re.compile(
+    r"\b(?:switch|swap|change) to\b|\binstead\b|\b(?:go|get) back to\b|\bpick up where\b"
+    r"|\b(?:can|could|may) (?:we|i) (?:do|try|have)\b|\blet'?s (?:do|try)\b"
+)
 # The metadata key under which the entry point names the slot of the question open.
 ANSWERING_KEY = "answering"
 
@@ -186,6 +190,13 @@ CUES: dict[Interjection, tuple[str, ...]] = {
         "what did you ask",
         "what did you say",
         "what are you asking",
+        "what am i supposed to type",
+        "what am i supposed to write",
+        "what am i supposed to do",
+        "what should i type",
+        "what should i write",
+        "what do i type",
+        "what do i write",
         "huh",
         "come again",
         "say that again",
@@ -423,12 +434,19 @@ def intent_for(
         return ANSWER_INTENT
     if intent == BOT_QUESTION_INTENT and not mentions(text, "bot_question"):
         return ANSWER_INTENT
-    if intent in LEAVES_THE_QUESTION and confidence < SURE and not _asks_for_a_person(text, intent):
+    named = _asks_for_a_person(text, intent) or _asks_to_switch(text, intent)
+    if intent in LEAVES_THE_QUESTION and confidence < SURE and not named:
         # The model's unsure guess that the message is about something else ("3 I stop to
         # notice things" as grounding, "being someone who doesn't quit on people" as a
         # request for a person) must not take an answer away from the question.
         return ANSWER_INTENT
     return intent
+
+
+def _asks_to_switch(text: str, intent: str | None) -> bool:
+    """Whether the words ask for another exercise: "can we switch to the kind word one"."""
+    leaves = intent is not None and (intent.startswith("choose_") or intent == "resume_exercise")
+    return leaves and bool(_SWITCH.search(text.lower()))
 
 
 def _asks_for_a_person(text: str, intent: str | None) -> bool:

@@ -176,3 +176,15 @@ async def test_free_writing_is_saved_whole_and_stopping_finishes_it(
         (entry,) = entries_for(session, "sam")
         assert (entry.exercise, entry.completed) == ("free_writing", True)
         assert [i.answer for i in entry.items] == ["long day\n\nthe bus was late"]
+
+
+async def test_a_question_about_the_question_read_as_choosing_the_same_exercise_is_asked_again(
+    act: Act,
+) -> None:
+    text = "wait what do you mean by safe place, like a real one?"
+    latest = {"intent": {"name": "choose_safe_place", "confidence": 0.95}, "text": text}
+    fields = asking("safe_place_form", "safe_place", "stabilize", text, latest["intent"])
+    events = await act.run(ActionStartExercise(), **fields)
+    assert SlotSet("safe_place", text) not in events
+    assert SlotSet("safe_place", None) in events
+    assert responses(act.dispatcher) == ["utter_ask_again"]

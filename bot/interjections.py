@@ -64,6 +64,40 @@ _SWITCH = re.compile(
     r"\b(?:switch|swap|change) to\b|\binstead\b|\b(?:go|get) back to\b|\bpick up where\b"
     r"|\b(?:can|could|may) (?:we|i) (?:do|try|have)\b|\blet'?s (?:do|try)\b"
 )
+# How clients name each exercise: a message that asks for one by these words ("I want the kind
+# word one", "can we switch to the senses one") chooses it, whatever the model made of it.
+EXERCISE_NAMES: dict[str, tuple[str, ...]] = {
+    "choose_grounding": ("five senses", "5 senses", "senses one", "senses exercise", "grounding"),
+    "choose_breathing": ("breathing", "breathe", "breaths"),
+    "choose_safe_place": ("safe place",),
+    "choose_values": ("what matters", "values"),
+    "choose_gratitude": ("good things", "gratitude", "grateful"),
+    "choose_narrative": ("my story", "story one", "chapter one"),
+    "choose_self_compassion": ("kind word", "self compassion", "self-compassion"),
+    "choose_meaning": ("looking back, looking on", "looking back looking on", "meaning"),
+    "choose_ptg": ("reflection check-in", "reflection check in", "two-weekly", "two weekly"),
+    "choose_free_writing": (
+        "just write",
+        "just writing",
+        "want to write",
+        "free writing",
+        "freewrite",
+        "just journal",
+    ),
+    "choose_strengths": ("what carries me", "strengths"),
+    "choose_boundaries": ("boundary", "boundaries"),
+    "choose_life_review": ("life review", "chapters of my life"),
+    "choose_body_scan": ("body scan",),
+}
+_NAMES = {
+    intent: re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    for intent, names in EXERCISE_NAMES.items()
+}
+_CHOOSING = re.compile(
+    r"\b(?:want|try|do|start|begin|pick|choose|prefer|rather|fancy|like)\b|\bplease\b|\bpls\b"
+)
+# What the model may have made of a message that names an exercise and asks for it.
+NAMED_FROM = frozenset({"out_of_scope", "share", "nlu_fallback", "request_exercise", "affirm"})
 # The metadata key under which the entry point names the slot of the question open.
 ANSWERING_KEY = "answering"
 
@@ -423,6 +457,11 @@ def intent_for(
     kind = read_interjection(text)
     if kind == "restart":
         return RESTART_INTENT
+    named = named_exercise(text) if intent in NAMED_FROM else None
+    if named is not None and (not answering or _SWITCH.search(text.lower())):
+        # Inside a question only words that ask to switch leave it: "my safe place please"
+        # answers; "can we switch to the safe place" switches.
+        return named
     if not answering:
         # "thanks, bye for now" is a goodbye, whatever small talk the model took it for.
         return GOODBYE_INTENT if kind == "goodbye" and intent in GOODBYE_FROM else intent
@@ -441,6 +480,18 @@ def intent_for(
         # request for a person) must not take an answer away from the question.
         return ANSWER_INTENT
     return intent
+
+
+def named_exercise(text: str) -> str | None:
+    """The intent of the one exercise a message names and asks for, else None.
+
+    "I want the kind word one" and "can we switch to the senses one" name one; a message that
+    names two, or names one without asking ("the senses one was nice"), names none.
+    """
+    lowered = text.lower().replace("\u2019", "'")
+    named = [intent for intent, pattern in _NAMES.items() if pattern.search(lowered)]
+    asks = bool(_CHOOSING.search(lowered) or _SWITCH.search(lowered))
+    return named[0] if len(named) == 1 and asks else None
 
 
 def _asks_to_switch(text: str, intent: str | None) -> bool:

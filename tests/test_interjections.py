@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from actions.exercises import BY_INTENT
 from bot.interjections import (
+    EXERCISE_NAMES,
     answering_metadata,
     answers_a_question,
     intent_for,
@@ -122,3 +124,30 @@ def test_the_open_question_travels_in_the_metadata() -> None:
     assert answers_a_question({**answering_metadata("sense_see"), "risk": {}})
     assert not answers_a_question(answering_metadata(None))
     assert not answers_a_question(None)
+
+
+def test_every_exercise_can_be_named_in_words() -> None:
+    assert set(EXERCISE_NAMES) == set(BY_INTENT)
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "answering", "intent"),
+    [
+        ("I want the kind word one", "out_of_scope", False, "choose_self_compassion"),
+        ("i think i just want to write instead", "nlu_fallback", False, "choose_free_writing"),
+        (
+            "can we switch to the kind word one, there's something on my mind",
+            "share",
+            True,
+            ("choose_self_compassion"),
+        ),
+        # Naming without asking, or naming inside an answer, chooses nothing.
+        ("the senses one was nice", "share", False, "share"),
+        ("my safe place please", "share", True, "share"),
+        ("i want to stop drinking, that's what matters", "share", True, "share"),
+    ],
+)
+def test_an_exercise_asked_for_by_name_is_chosen_whatever_the_model_made_of_it(
+    text: str, model: str, answering: bool, intent: str
+) -> None:
+    assert intent_for(text, model, answering) == intent

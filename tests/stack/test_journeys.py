@@ -16,6 +16,15 @@ from bot.storage.readiness import snapshots_for
 from tests.stack.conftest import REFLECT, Enrolled, chat
 
 CHECK_IN = ["hi", "6", "a bit tired"]
+# The offer's buttons at `stabilize`: grounding first, the other steadying choices, a way out.
+STABILIZING_OFFER = [
+    "Yes, let's try",
+    "Slow breathing",
+    "A safe place",
+    "Just writing",
+    "Body scan",
+    "Not now",
+]
 
 
 def talk(stack: Stack, client: Enrolled, lines: list[str]) -> str:
@@ -73,14 +82,7 @@ def test_a_low_check_in_offers_grounding_first_and_keeps_growth_prompts_closed(
     offer = said[-1]
     assert "each of your senses" in str(offer["text"])
     titles = [b["title"] for b in offer["buttons"]]  # type: ignore[union-attr]
-    assert titles == [
-        "Yes, let's try",
-        "Slow breathing",
-        "A safe place",
-        "Just writing",
-        "Body scan",
-        "Not now",
-    ]
+    assert titles == STABILIZING_OFFER
 
     senses = ["the blue mug", "a car outside", "the blanket on my knees", "coffee", "mint"]
     out = talk(stack, client, ["three good things", "Five senses", *senses])

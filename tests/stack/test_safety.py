@@ -13,6 +13,7 @@ from bot.storage.db import session_scope
 from bot.storage.journal import entries_for
 from bot.storage.models import BlockedReply, Conversation, Message
 from tests.stack.conftest import Enrolled, client_messages, post
+from tests.stack.test_journeys import STABILIZING_OFFER
 
 CRISIS_SUPPORT = "are you safe right now?"
 
@@ -98,14 +99,7 @@ def test_after_distress_readiness_offers_grounding_so_the_rail_has_nothing_to_re
     assert "That sounds really hard" in validation["text"]
     assert "each of your senses" in offer["text"]
     assert "gratitude" not in offer["text"].lower()
-    assert [b["title"] for b in offer["buttons"]] == [
-        "Yes, let's try",
-        "Slow breathing",
-        "A safe place",
-        "Just writing",
-        "Body scan",
-        "Not now",
-    ]
+    assert [b["title"] for b in offer["buttons"]] == STABILIZING_OFFER
     assert "thoughts of suicide?" in question["text"]  # hopelessness gets the direct question
     with session_scope(stack.settings.app_database_url) as session:
         blocked = session.scalars(

@@ -129,7 +129,14 @@ def test_after_a_crisis_no_growth_prompt_until_the_escalation_is_resolved(
     # ...but a crisis this week keeps readiness at stabilize: grounding is open, gratitude not yet.
     assert GROWTH_PROMPT not in texts(after)
     buttons = [b["payload"] for r in after["replies"] for b in r["buttons"]]
-    assert buttons == ["/choose_grounding", "/choose_breathing", "/choose_safe_place", "/deny"]
+    assert buttons == [
+        "/choose_grounding",
+        "/choose_breathing",
+        "/choose_safe_place",
+        "/choose_free_writing",
+        "/choose_body_scan",
+        "/deny",
+    ]
     assert f"#{escalation.id} " not in reflect(stack, "escalations", "list")
     assert f"#{escalation.id} resolved" in reflect(stack, "escalations", "list", "--all")
 

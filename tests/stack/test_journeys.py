@@ -233,16 +233,21 @@ def test_a_crisis_mid_exercise_ends_it_and_keeps_what_was_written_for_the_clinic
         assert saved.at_risk is True  # kept for the clinician, never resumed
 
 
-def test_the_seed_s_newer_exercises_run_end_to_end_each_at_its_readiness(
+def test_a_body_scan_is_open_at_once_like_grounding(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
-    # A body scan steadies, so it is open at once, like grounding.
-    client = enrol("newer")
+    client = enrol("body-scan")
     scan = ["warm, in socks", "skip", "tight shoulders", "slow", "a bit heavier, calmer"]
     out = talk(stack, client, ["body scan please", *scan])
     assert "Start with your feet" in out
     assert "You noticed: a bit heavier, calmer." in out
-    # What carries the client, and a need with a boundary, once readiness is `explore`.
+    assert [(e.exercise, e.completed) for e in entries(stack, "body-scan")] == [("body_scan", True)]
+
+
+def test_what_carries_me_and_a_need_with_a_boundary_open_at_explore(
+    stack: Stack, enrol: Callable[..., Enrolled]
+) -> None:
+    client = enrol("carries")
     carries = ["my aunties", "cooking jollof on sundays", "the church hall", "call my aunt"]
     out = talk(stack, client, [*CHECK_IN, "what carries me", *carries])
     assert "What carries you: my aunties; cooking jollof on sundays; the church hall." in out
@@ -254,16 +259,16 @@ def test_the_seed_s_newer_exercises_run_end_to_end_each_at_its_readiness(
     ]
     out = talk(stack, client, ["the boundaries exercise", *need])
     assert "rest after work; i'm off the clock now, talk tomorrow" in out
-    # Chapters of a life, at `grow` only.
-    assert "isn't open right now" in talk(stack, client, ["life review"])
-    assert reflect_cli(stack, "client", "growth", "newer", "on").returncode == 0
+    saved = [(e.exercise, e.completed) for e in entries(stack, "carries")]
+    assert saved == [("strengths", True), ("boundaries", True)]
+
+
+def test_chapters_of_a_life_open_only_at_grow(stack: Stack, enrol: Callable[..., Enrolled]) -> None:
+    client = enrol("chapters")
+    assert "isn't open right now" in talk(stack, client, [*CHECK_IN, "life review"])
+    assert reflect_cli(stack, "client", "growth", "chapters", "on").returncode == 0
     chapters = ["school; leaving home; the hard years", "the move", "my sense of humour", "calm"]
     out = talk(stack, client, ["life review", *chapters])
     assert "Your chapters: school; leaving home; the hard years." in out
-    saved = [(e.exercise, e.completed) for e in entries(stack, "newer")]
-    assert saved == [
-        ("body_scan", True),
-        ("strengths", True),
-        ("boundaries", True),
-        ("life_review", True),
-    ]
+    saved = [(e.exercise, e.completed) for e in entries(stack, "chapters")]
+    assert saved == [("life_review", True)]

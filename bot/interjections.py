@@ -55,6 +55,11 @@ LEAVES_THE_QUESTION = frozenset(
 )
 SURE = 0.9
 PERSON_INTENT = "request_human"
+RESUME_INTENT = "resume_exercise"
+_RESUMING = re.compile(
+    r"\b(?:back|resume|continue|carry on|pick (?:it |that |this )?up|left off|last time|"
+    r"unfinished|where (?:i|we) (?:were|was|stopped))\b"
+)
 _PERSON = re.compile(
     r"\b(?:talk|speak|chat|get|need|want|see|reach|call|contact|connect)\b.*\b(?:person|human|"
     r"someone|somebody|therapist|clinician|counsell?or|staff|nurse|doctor|team)\b"
@@ -472,6 +477,10 @@ def intent_for(
     if kind in ("clarify", "decline", "back"):
         return ANSWER_INTENT
     if intent == BOT_QUESTION_INTENT and not mentions(text, "bot_question"):
+        return ANSWER_INTENT
+    if intent == RESUME_INTENT and not _RESUMING.search(text.lower()):
+        # However sure the model is, picking up an earlier exercise takes words that go back:
+        # "that one was slower, I stopped counting halfway" answers the breath it is about.
         return ANSWER_INTENT
     named = _asks_for_a_person(text, intent) or _asks_to_switch(text, intent)
     if intent in LEAVES_THE_QUESTION and confidence < SURE and not named:

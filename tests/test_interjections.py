@@ -109,6 +109,9 @@ def test_the_intent_follows_the_reading_where_a_question_is_open(
         ("a chapter where I don't have to leave anywhere", "keep_private", 0.70, "share"),
         ("can i talk to someone please", "request_human", 0.6, "request_human"),
         ("Slow breathing", "choose_breathing", 1.0, "choose_breathing"),
+        # Picking up an earlier exercise takes words that go back, however sure the model is.
+        ("that one was slower, I stopped counting halfway", "resume_exercise", 0.99, "share"),
+        ("can we pick up where we left off", "resume_exercise", 0.99, "resume_exercise"),
         # Words that ask to switch make an unsure guess of another exercise a switch.
         ("actually can we switch to the kind word one", "choose_self_compassion", 0.6, None),
     ],

@@ -27,7 +27,7 @@ export REFLECT_TRACKER_DB ?= var/tracker.db
 run: $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 	$(BIN)/reflect run --demo-client demo
 
-test: $(STAMP)
+test: $(STAMP) /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/rasa data validate --fail-on-warning --quiet
 	$(MAKE) --no-print-directory train
@@ -51,6 +51,10 @@ bench: $(STAMP) $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Debian's Chromium, for the browser tests (Playwright for Python drives it).
+/usr/bin/chromium:
+	scripts/install-browser
 
 $(STAMP): requirements.lock pyproject.toml scripts/bootstrap-venv scripts/find-python
 	scripts/bootstrap-venv $(VENV)

@@ -11,11 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
+from bot.cli_admin import add_admin_commands, first_admin
 from bot.escalation.config import ConfigError, check_config
+from bot.escalation.console import (
+    Done,
+    escalation_by_id,
+    join_chat,
+    leave_chat,
+    resolve_with_notes,
+    say,
+)
 from bot.escalation.contact_check import check_on_call_file
-from bot.escalation.handoff import sync_rasa_pause
 from bot.private_files import private_dir, private_file
 from bot.readiness import GROWTH_SETTINGS
 from bot.settings import DEVELOPMENT_SECRET, Settings, SettingsError
@@ -30,19 +36,12 @@ from bot.storage.accounts import (
 from bot.storage.crisis_window import crisis_window
 from bot.storage.db import init_schema, session_scope
 from bot.storage.deliveries import DeliveryStatus, deliveries_of
-from bot.storage.escalations import (
-    EscalationError,
-    acknowledge,
-    clinician_says,
-    join,
-    leave,
-    list_escalations,
-    resolve,
-)
+from bot.storage.escalations import EscalationError, acknowledge, list_escalations
 from bot.storage.journal import UnknownClient
 from bot.storage.models import Client, Escalation
 from bot.storage.ptg import DOMAINS, ptg_trend
 from bot.storage.readiness import growth_setting, set_growth_setting, snapshots_for
+from bot.web.rendering import PREFIX
 
 if TYPE_CHECKING:
     from bot.stack import Stack
@@ -251,45 +250,33 @@ def cmd_escalations(args: argparse.Namespace) -> int:
         elif args.escalations == "ack":
             print(_describe(acknowledge(session, args.id, args.clinician)))
         elif args.escalations == "join":
-            escalation = join(session, args.id, args.clinician)
-            print(_describe(escalation))
-            _tell_rasa(settings, session, escalation, joined=True)
+            done = join_chat(settings, session, args.id, args.clinician)
+            print(_describe(done.escalation))
+            _rasa_note(done)
             print("you are in the chat; the bot is quiet. write with `reflect escalations say`.")
         elif args.escalations == "say":
-            from bot.escalation.advice import advice_on  # loads the rails: only when asked
-
-            escalation = _escalation(session, args.id)
-            note = None if args.anyway else advice_on(session, escalation, args.text)
-            if note is not None:
-                print(f"not sent: {note}.\nSend it as written with --anyway, or reword it.")
+            said = say(session, args.id, args.text, anyway=args.anyway)
+            if said.message is None:
+                print(f"not sent: {said.advice}.\nSend it as written with --anyway, or reword it.")
                 return 3
-            clinician_says(session, args.id, args.text)
         elif args.escalations == "leave":
-            _tell_rasa(settings, session, leave(session, args.id), joined=False)
+            _rasa_note(leave_chat(settings, session, args.id))
             print(f"left escalation {args.id}; the client stays in crisis mode until resolved")
         elif args.escalations == "transcript":
-            for message in crisis_window(session, _escalation(session, args.id), args.after):
+            escalation = escalation_by_id(session, args.id)
+            for message in crisis_window(session, escalation, args.after):
                 # A crisis told while the clinician is in the chat stands out.
                 mark = " [CRISIS]" if message.risk_level == "crisis" else ""
                 print(f"[{message.id}] {message.sender}{mark}> {message.text}")
         else:
-            escalation = resolve(session, args.id, args.notes, args.clinician)
-            print(_describe(escalation))
-            _tell_rasa(settings, session, escalation, joined=False)
+            done = resolve_with_notes(settings, session, args.id, args.notes, args.clinician)
+            print(_describe(done.escalation))
+            _rasa_note(done)
     return 0
 
 
-def _escalation(session: Session, escalation_id: int) -> Escalation:
-    escalation = session.get(Escalation, escalation_id)
-    if escalation is None:
-        raise EscalationError(f"there is no escalation {escalation_id}")
-    return escalation
-
-
-def _tell_rasa(settings: Settings, session: Session, escalation: Escalation, joined: bool) -> None:
-    """Pauses or resumes the client's Rasa conversation; the entry point retries if this fails."""
-    client = session.get(Client, escalation.client_id)
-    if client is not None and not sync_rasa_pause(settings, client, joined):
+def _rasa_note(done: Done) -> None:
+    if not done.rasa_told:
         print("note: Rasa is not reachable; the entry point will catch it up on the next message")
 
 
@@ -305,6 +292,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_config(settings)
     init_schema(settings.app_database_url)
     demo_token = _demo_token(settings, args.demo_client) if args.demo_client else None
+    admin_line = first_admin(settings)
     stack = Stack(settings, args.model, console=sys.stderr)
     # Ctrl-C and a service manager's SIGTERM both stop the children cleanly, even when a
     # non-interactive shell started us in the background with SIGINT ignored.
@@ -316,6 +304,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         stack.start()
         print(f"\nReflect is running at {settings.entry_url}  (POST /v1/messages)")
+        print(f"web app: {settings.entry_url}{PREFIX}/  {admin_line}")
         print(f"logs: {stack.log_dir}")
         if settings.webhook_secret == DEVELOPMENT_SECRET:
             print("warning: webhooks are signed with the development secret; set your own")
@@ -419,6 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     e_transcript.add_argument("--after", type=int, default=0, help="only after this message id")
     for command in (e_list, e_ack, e_resolve, e_join, e_say, e_leave, e_transcript):
         command.set_defaults(func=cmd_escalations)
+
+    add_admin_commands(commands)
 
     chat = commands.add_parser("chat", help="chat with the running assistant")
     chat.add_argument("--client", required=True, help="the client id to chat as")

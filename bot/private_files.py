@@ -8,6 +8,7 @@ run with the umask PRIVATE_UMASK, so what they create (Rasa's tracker store) is 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from bot.settings import Settings
@@ -61,3 +62,18 @@ def private_var(settings: Settings, log_dir: Path) -> None:
     private_dir(settings.var_dir)
     private_dir(log_dir)
     private_sqlite(settings.config_path(Path(settings.tracker_db_path)))
+
+
+def kept_secret(var_dir: Path, name: str) -> str:
+    """A random secret made once and kept in var_dir (0600) under `name`, then reused by every
+    process of the stack; for development, where no secret is configured."""
+    path = private_dir(var_dir) / name
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as secret_file:
+                secret_file.write(secrets.token_urlsafe(32))
+    return private_file(path).read_text().strip()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from bot.private_files import FILE_MODE, private_dir, private_file
+from bot.private_files import kept_secret
 from bot.settings import Settings
 
 
@@ -57,18 +55,7 @@ def send(
 
 def api_token(settings: Settings) -> str:
     """Rasa's HTTP API token: REFLECT_RASA_API_TOKEN, else one made once and kept in var_dir."""
-    if settings.rasa_api_token:
-        return settings.rasa_api_token
-    path = private_dir(settings.var_dir) / "rasa-api-token"
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as token_file:
-                token_file.write(secrets.token_urlsafe(32))
-    return private_file(path).read_text().strip()
+    return settings.rasa_api_token or kept_secret(settings.var_dir, "rasa-api-token")
 
 
 def set_paused(settings: Settings, sender: str, paused: bool, timeout_s: float) -> None:

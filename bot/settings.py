@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Literal, get_args
 
+from limits import parse as parse_rate
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Signs webhooks on a development machine only: refused in any other environment, and
 # `reflect run` warns while it is in use.
@@ -60,10 +62,22 @@ class Settings:
     smtp_sender: str = "reflect@localhost"
     outbox_poll_s: float = 0.2
     outbox_max_backoff_s: float = 300.0
+    # The web app (/app): signs its CSRF tokens. Empty in development: one kept in var_dir is
+    # used; refused empty anywhere else.
+    secret_key: str = ""
+    # A web sign-in lasts this long.
+    session_hours: float = 12.0
+    # Failed sign-ins per email address and per IP address, in the `limits` library's
+    # notation ("5/minute"): past it, sign-in is refused with 429 until the window moves on.
+    login_rate_limit: str = "5/minute"
+    # One live-update connection (server-sent events) lasts this long; the browser then
+    # reconnects, and its sign-in and role are checked again.
+    stream_lifetime_s: float = 300.0
 
     def __post_init__(self) -> None:
-        """Raises SettingsError for an unknown environment, and for the development webhook
-        secret (or none) anywhere but in development."""
+        """Raises SettingsError for an unknown environment, for the development webhook secret
+        (or none) or a short web secret key anywhere but in development, and for a sign-in
+        rate the `limits` library cannot read."""
         if self.environment not in get_args(Environment):
             raise SettingsError(
                 f"REFLECT_ENVIRONMENT is {self.environment!r}; expected one of "
@@ -74,6 +88,18 @@ class Settings:
                 f"REFLECT_WEBHOOK_SECRET is unset or the development default, which is refused "
                 f"in {self.environment}: set a secret of your own (webhook receivers check it)"
             )
+        if self.environment != "development" and len(self.secret_key) < 32:
+            raise SettingsError(
+                f"REFLECT_SECRET_KEY must be at least 32 characters in {self.environment} "
+                "(it signs the web app's CSRF tokens)"
+            )
+        try:
+            parse_rate(self.login_rate_limit)
+        except ValueError as error:
+            raise SettingsError(
+                f"REFLECT_LOGIN_RATE_LIMIT {self.login_rate_limit!r} is not a rate such as "
+                f"'5/minute': {error}"
+            ) from error
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:

@@ -24,9 +24,27 @@ def test_production_refuses_the_development_secret_or_none(secret: str | None) -
         Settings(environment="production", webhook_secret=secret or DEVELOPMENT_SECRET)
 
 
+WEB_KEY = "k" * 32
+
+
 def test_production_takes_a_secret_of_its_own() -> None:
-    env = {"REFLECT_ENVIRONMENT": "production", "REFLECT_WEBHOOK_SECRET": "s3cret-of-the-clinic"}
+    env = {
+        "REFLECT_ENVIRONMENT": "production",
+        "REFLECT_WEBHOOK_SECRET": "s3cret-of-the-clinic",
+        "REFLECT_SECRET_KEY": WEB_KEY,
+    }
     assert Settings.from_env(env).webhook_secret == "s3cret-of-the-clinic"
+
+
+@pytest.mark.parametrize("key", ["", "too-short"])
+def test_production_refuses_a_missing_or_short_web_secret_key(key: str) -> None:
+    with pytest.raises(SettingsError, match="REFLECT_SECRET_KEY must be at least 32"):
+        Settings(environment="production", webhook_secret="s3cret-of-the-clinic", secret_key=key)
+
+
+def test_a_sign_in_rate_the_limits_library_cannot_read_is_refused_at_load() -> None:
+    with pytest.raises(SettingsError, match="REFLECT_LOGIN_RATE_LIMIT 'often'"):
+        Settings.from_env({"REFLECT_LOGIN_RATE_LIMIT": "often"})
 
 
 def test_an_unknown_environment_is_refused() -> None:

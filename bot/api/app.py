@@ -16,6 +16,8 @@ from bot.escalation.contact_check import check_on_call_file
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.storage.db import init_schema
+from bot.web.app import create_web_app
+from bot.web.rendering import PREFIX
 from guardrails import warm_up
 
 log = logging.getLogger("reflect.entry")
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(messages.router)
     app.include_router(transcript.router)
+    app.mount(PREFIX, create_web_app(settings, app.state.rate_limiter))
 
     @app.get("/healthz", response_model=HealthOut)
     def health(settings: Settings = Depends(get_settings)) -> HealthOut:

@@ -159,3 +159,16 @@ def set_latest_entry_sharing(
     entry.shared_with_therapist = shared
     session.flush()
     return SharingChange(entry.id, entry.exercise, shared, changed)
+
+
+def set_entry_sharing(
+    session: Session, client_id: str, entry_id: int, shared: bool
+) -> JournalEntry:
+    """Shares, or makes private, one of the client's entries (from the web app's list).
+    Raises LookupError for an entry that is not theirs, or kept at risk for the clinician."""
+    entry = session.get(JournalEntry, entry_id)
+    if entry is None or entry.client_id != client_id or entry.at_risk:
+        raise LookupError(entry_id)
+    entry.shared_with_therapist = shared
+    session.flush()
+    return entry

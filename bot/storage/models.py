@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     Column,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -281,3 +283,109 @@ class PtgCheckin(Base):
     strength = Column(Integer, nullable=True)
     possibilities = Column(Integer, nullable=True)
     spiritual = Column(Integer, nullable=True)
+
+
+class User(Base):
+    """A person who signs in to the web app, with one role (bot/web/roles.py).
+
+    A `client` user is linked to their Client, a `therapist` user to their Therapist; clinicians
+    and admins stand alone. `password_hash` is argon2 (bot/web/passwords.py), empty until an
+    invite is accepted.
+    """
+
+    __tablename__ = "users"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(320), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    role = Column(String(16), nullable=False)  # client | therapist | clinician | admin
+    password_hash = Column(String(200), nullable=True)
+    client_id = Column(String(64), ForeignKey("clients.id"), nullable=True, unique=True)
+    therapist_id = Column(Integer, ForeignKey("therapists.id"), nullable=True, unique=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Invite(Base):
+    """An invitation to make an account with a role; the link holds a token, this its hash."""
+
+    __tablename__ = "invites"
+
+    token_hash = Column(String(64), primary_key=True)
+    email = Column(String(320), nullable=False)
+    name = Column(String(200), nullable=False)
+    role = Column(String(16), nullable=False)
+    # For a client: their therapist, and whether new entries are shared unless said otherwise.
+    therapist_id = Column(Integer, ForeignKey("therapists.id"), nullable=True)
+    share_by_default = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    used_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class MessageNote(Base):
+    """A therapist's or clinician's note on one message of a transcript."""
+
+    __tablename__ = "message_notes"
+
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("messages.id"), nullable=False, index=True)
+    author = Column(String(320), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when. Append-only: the database refuses updates and
+    deletes (bot/storage/audit.py). `actor` is an email, so it outlives a deleted account."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    actor = Column(String(320), nullable=False)
+    role = Column(String(16), nullable=False)
+    # e.g. transcript.view, export.pdf, note.add, escalation.join (bot/storage/audit.py Action)
+    action = Column(String(40), nullable=False)
+    # What it was done to: "client:sam", "escalation:3", "conversation:12".
+    subject = Column(String(200), nullable=False)
+    detail = Column(JSON, nullable=True)
+
+
+_REFUSE = "audit_events is append-only"
+event.listen(
+    AuditEvent.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+        f"BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END"
+    ).execute_if(dialect="sqlite"),
+)
+event.listen(
+    AuditEvent.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+        f"BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END"
+    ).execute_if(dialect="sqlite"),
+)
+event.listen(
+    AuditEvent.__table__,
+    "after_create",
+    DDL(
+        "CREATE FUNCTION audit_events_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{_REFUSE}'; END $$; "
+        "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_refuse()"
+    ).execute_if(dialect="postgresql"),
+)

@@ -1,0 +1,229 @@
+"""What a therapist may read of a client, as plain data for the web app and its exports.
+
+A therapist reads their own clients only (`own_client` raises NotYours otherwise, which the web
+app answers with 404, so another therapist's client ids are not even confirmed to exist). The
+client's consent text (bot/web/templates/invite.html) says what they see: shared entries, the
+transcripts, and every message that led to an escalation. Inside a transcript, what the client
+wrote in an entry they keep private, and the assistant's words that read it back, show as
+"private entry" with no text, unless the message itself opened an escalation. (The on-call
+clinician's crisis window, bot/storage/crisis_window.py, is theirs, not the therapist's.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.storage.conversations import as_utc
+from bot.storage.models import (
+    BlockedReply,
+    Client,
+    Conversation,
+    EntryItem,
+    Escalation,
+    JournalEntry,
+    Message,
+    MessageNote,
+)
+
+PRIVATE_ENTRY = "private entry"
+# A client message holding a private answer (or paragraph) this long, in characters, is hidden.
+PART_AT_LEAST = 12
+
+
+class NotYours(LookupError):
+    """The record does not exist, or is not the asking therapist's to read."""
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """One message as the therapist sees it: `text` is PRIVATE_ENTRY when `hidden`."""
+
+    message: Message
+    hidden: bool
+    blocked: BlockedReply | None
+    notes: list[MessageNote]
+    escalations: list[Escalation] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return PRIVATE_ENTRY if self.hidden else self.message.text
+
+    @property
+    def risk_sources(self) -> list[str]:
+        """Which detector set the message's level and on what: the rules with their signals,
+        the learned model with its category and crisis score (guardrails RiskAssessment)."""
+        detail = self.message.risk_detail or {}
+        found = []
+        if "rules" in detail.get("sources", []):
+            signals = ", ".join(self.message.risk_signals or []) or "no named signal"
+            found.append(f"rules ({detail.get('rules_level')}): {signals}")
+        model = detail.get("model") or {}
+        if "model" in detail.get("sources", []) and model:
+            found.append(
+                f"model ({detail.get('model_level')}): {model.get('category') or 'no category'}, "
+                f"crisis score {model.get('crisis_score', 0):.2f}"
+            )
+        return found
+
+
+def clients_of(session: Session, therapist_id: int) -> list[Client]:
+    return list(
+        session.scalars(
+            select(Client).where(Client.therapist_id == therapist_id).order_by(Client.display_name)
+        )
+    )
+
+
+def own_client(session: Session, therapist_id: int, client_id: str) -> Client:
+    client = session.get(Client, client_id)
+    if client is None or client.therapist_id != therapist_id:
+        raise NotYours(client_id)
+    return client
+
+
+def own_conversation(session: Session, client: Client, conversation_id: int) -> Conversation:
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or conversation.client_id != client.id:
+        raise NotYours(conversation_id)
+    return conversation
+
+
+def entries_seen_by_therapist(session: Session, client_id: str) -> list[JournalEntry]:
+    """Every entry, newest first; the page shows a private one's exercise and date only."""
+    return list(
+        session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.client_id == client_id)
+            .order_by(JournalEntry.saved_at.desc())
+        )
+    )
+
+
+def conversations_of(session: Session, client_id: str) -> list[Conversation]:
+    return list(
+        session.scalars(
+            select(Conversation)
+            .where(Conversation.client_id == client_id)
+            .order_by(Conversation.started_at.desc())
+        )
+    )
+
+
+def escalations_of(session: Session, client_id: str) -> list[Escalation]:
+    return list(
+        session.scalars(
+            select(Escalation).where(Escalation.client_id == client_id).order_by(Escalation.id)
+        )
+    )
+
+
+def _private_answers(session: Session, conversation: Conversation) -> list[str]:
+    """The answers of the private entries saved in this conversation, in lower case."""
+    answers = session.scalars(
+        select(EntryItem.answer)
+        .join(JournalEntry)
+        .where(
+            JournalEntry.conversation_id == conversation.id,
+            JournalEntry.shared_with_therapist.is_(False),
+        )
+    )
+    return sorted({a.strip().lower() for a in answers if a.strip()})
+
+
+def _is_private(message: Message, answers: list[str]) -> bool:
+    """A client message that is a private answer or one of its paragraphs (free writing is
+    saved as one answer, a paragraph per message), or holds one of PART_AT_LEAST characters or
+    more; or an assistant message that quotes a private answer back. A short message ("ok")
+    that merely appears inside a longer answer stays readable."""
+    text = message.text.strip().lower()
+    if message.sender == "bot":
+        return any(answer in text for answer in answers)
+    pieces = {p.strip() for a in answers for p in (a, *a.split("\n\n")) if p.strip()}
+    return text in pieces or any(len(p) >= PART_AT_LEAST and p in text for p in pieces)
+
+
+def transcript(
+    session: Session, client: Client, conversation: Conversation
+) -> list[TranscriptLine]:
+    """The conversation's messages, oldest first, with their safety annotations and notes."""
+    escalations = escalations_of(session, client.id)
+    opened_by: dict[int, list[Escalation]] = {}
+    for escalation in escalations:
+        opened_by.setdefault(escalation.message_id, []).append(escalation)
+    answers = _private_answers(session, conversation)
+    messages = list(
+        session.scalars(
+            select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
+        )
+    )
+    ids = [m.id for m in messages]
+    blocked = {
+        b.message_id: b
+        for b in session.scalars(select(BlockedReply).where(BlockedReply.message_id.in_(ids)))
+    }
+    notes: dict[int, list[MessageNote]] = {}
+    for note in session.scalars(
+        select(MessageNote).where(MessageNote.message_id.in_(ids)).order_by(MessageNote.id)
+    ):
+        notes.setdefault(note.message_id, []).append(note)
+    return [
+        TranscriptLine(
+            message=m,
+            hidden=m.id not in opened_by and _is_private(m, answers),
+            blocked=None
+            if m.id not in opened_by and _is_private(m, answers)
+            else blocked.get(m.id),
+            notes=notes.get(m.id, []),
+            escalations=opened_by.get(m.id, []),
+        )
+        for m in messages
+    ]
+
+
+def add_note(
+    session: Session, client: Client, message_id: int, author: str, text: str
+) -> MessageNote:
+    """A note on one of the client's messages; raises NotYours for a message of someone else."""
+    message = session.get(Message, message_id)
+    if message is None or message.conversation.client_id != client.id:
+        raise NotYours(message_id)
+    note = MessageNote(message_id=message_id, author=author, text=text.strip())
+    session.add(note)
+    session.flush()
+    return note
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    client: Client
+    entry: JournalEntry
+    item: EntryItem
+
+
+def search_shared(session: Session, therapist_id: int, query: str) -> list[SearchHit]:
+    """Answers in the therapist's clients' shared entries that contain `query` (any case)."""
+    words = query.strip()
+    if not words:
+        return []
+    rows = session.execute(
+        select(Client, JournalEntry, EntryItem)
+        .join(JournalEntry, JournalEntry.client_id == Client.id)
+        .join(EntryItem, EntryItem.entry_id == JournalEntry.id)
+        .where(
+            Client.therapist_id == therapist_id,
+            JournalEntry.shared_with_therapist.is_(True),
+            or_(EntryItem.answer.ilike(f"%{words}%"), EntryItem.prompt.ilike(f"%{words}%")),
+        )
+        .order_by(JournalEntry.saved_at.desc())
+        .limit(100)
+    )
+    return [SearchHit(client, entry, item) for client, entry, item in rows]
+
+
+def when(moment: datetime | None) -> str:
+    """A stored time as the pages and exports show it: UTC, to the minute."""
+    return "" if moment is None else f"{as_utc(moment):%Y-%m-%d %H:%M} UTC"

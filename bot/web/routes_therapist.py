@@ -1,0 +1,208 @@
+"""The therapist's pages: their clients only. Another therapist's client is 404, as is a
+client nobody has, so the pages never confirm who else is enrolled."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from bot.escalation.reply import PLAN_PARTS
+from bot.readiness import GROWTH_SETTINGS
+from bot.review import (
+    NotYours,
+    add_note,
+    clients_of,
+    conversations_of,
+    entries_seen_by_therapist,
+    escalations_of,
+    own_client,
+    own_conversation,
+    search_shared,
+    transcript,
+)
+from bot.storage.audit import audit
+from bot.storage.models import Client, Message, SafetyPlan
+from bot.storage.ptg import ptg_trend
+from bot.storage.readiness import set_growth_setting, snapshots_for
+from bot.web.auth import Db, NotFound, Viewer, require
+from bot.web.charts import DOMAIN_LABELS, trend_svg
+from bot.web.exports import transcript_csv, transcript_pdf
+from bot.web.rendering import PREFIX, page
+
+router = APIRouter()
+AsTherapist = Annotated[Viewer, Depends(require("therapist"))]
+
+
+def _own(db: Db, viewer: Viewer, client_id: str) -> Client:
+    try:
+        return own_client(db, viewer.therapist_id or -1, client_id)
+    except NotYours as missing:
+        raise NotFound from missing
+
+
+@router.get("/clients", response_class=HTMLResponse)
+def clients(request: Request, db: Db, viewer: AsTherapist) -> Response:
+    return page(
+        request, "therapist/clients.html", viewer, clients=clients_of(db, viewer.therapist_id or -1)
+    )
+
+
+@router.get("/clients/{client_id}", response_class=HTMLResponse)
+def client_page(request: Request, db: Db, viewer: AsTherapist, client_id: str) -> Response:
+    client = _own(db, viewer, client_id)
+    audit(db, viewer.email, viewer.role, "client.view", f"client:{client.id}")
+    db.commit()
+    return page(
+        request,
+        "therapist/client.html",
+        viewer,
+        client=client,
+        conversations=conversations_of(db, client.id),
+        entries=entries_seen_by_therapist(db, client.id),
+        escalations=escalations_of(db, client.id),
+        snapshots=list(reversed(snapshots_for(db, client.id)))[:20],
+        growth_settings=GROWTH_SETTINGS,
+        checkins=ptg_trend(db, client.id),
+        labels=DOMAIN_LABELS,
+        chart=f"{PREFIX}/clients/{client.id}/trend.svg",
+        plan=db.get(SafetyPlan, client.id),
+        parts=PLAN_PARTS,
+    )
+
+
+@router.get("/clients/{client_id}/trend.svg")
+def client_trend(db: Db, viewer: AsTherapist, client_id: str) -> Response:
+    client = _own(db, viewer, client_id)
+    return Response(
+        trend_svg(ptg_trend(db, client.id)),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post("/clients/{client_id}/growth")
+def growth(
+    db: Db, viewer: AsTherapist, client_id: str, setting: Annotated[str, Form()]
+) -> Response:
+    client = _own(db, viewer, client_id)
+    if setting not in GROWTH_SETTINGS:
+        raise NotFound
+    set_growth_setting(db, client.id, setting)
+    audit(db, viewer.email, viewer.role, "growth.set", f"client:{client.id}", {"setting": setting})
+    db.commit()
+    return RedirectResponse(f"{PREFIX}/clients/{client.id}#growth", status_code=303)
+
+
+def _transcript(db: Db, viewer: Viewer, client_id: str, conversation_id: int):  # type: ignore[no-untyped-def]
+    client = _own(db, viewer, client_id)
+    try:
+        conversation = own_conversation(db, client, conversation_id)
+    except NotYours as missing:
+        raise NotFound from missing
+    return client, conversation, transcript(db, client, conversation)
+
+
+@router.get("/clients/{client_id}/conversations/{conversation_id}", response_class=HTMLResponse)
+def conversation_page(
+    request: Request, db: Db, viewer: AsTherapist, client_id: str, conversation_id: int
+) -> Response:
+    client, conversation, lines = _transcript(db, viewer, client_id, conversation_id)
+    audit(
+        db,
+        viewer.email,
+        viewer.role,
+        "transcript.view",
+        f"conversation:{conversation.id}",
+        {"client": client.id},
+    )
+    db.commit()
+    return page(
+        request,
+        "therapist/transcript.html",
+        viewer,
+        client=client,
+        conversation=conversation,
+        lines=lines,
+    )
+
+
+@router.post("/clients/{client_id}/messages/{message_id}/notes")
+def note(
+    db: Db, viewer: AsTherapist, client_id: str, message_id: int, text: Annotated[str, Form()]
+) -> Response:
+    client = _own(db, viewer, client_id)
+    if not text.strip():
+        raise NotFound
+    try:
+        added = add_note(db, client, message_id, viewer.email, text)
+    except NotYours as missing:
+        raise NotFound from missing
+    audit(db, viewer.email, viewer.role, "note.add", f"message:{message_id}", {"client": client.id})
+    db.commit()
+    conversation_id = db.get(Message, added.message_id).conversation_id
+    return RedirectResponse(
+        f"{PREFIX}/clients/{client.id}/conversations/{conversation_id}#m{message_id}",
+        status_code=303,
+    )
+
+
+@router.get("/clients/{client_id}/conversations/{conversation_id}/transcript.csv")
+def conversation_csv(db: Db, viewer: AsTherapist, client_id: str, conversation_id: int) -> Response:
+    client, conversation, lines = _transcript(db, viewer, client_id, conversation_id)
+    audit(
+        db,
+        viewer.email,
+        viewer.role,
+        "export.csv",
+        f"conversation:{conversation.id}",
+        {"client": client.id},
+    )
+    db.commit()
+    return Response(
+        transcript_csv(lines),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="transcript-{conversation.id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/clients/{client_id}/conversations/{conversation_id}/transcript.pdf")
+def conversation_pdf(db: Db, viewer: AsTherapist, client_id: str, conversation_id: int) -> Response:
+    client, conversation, lines = _transcript(db, viewer, client_id, conversation_id)
+    audit(
+        db,
+        viewer.email,
+        viewer.role,
+        "export.pdf",
+        f"conversation:{conversation.id}",
+        {"client": client.id},
+    )
+    db.commit()
+    return Response(
+        transcript_pdf(client, conversation, lines),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="transcript-{conversation.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_form(request: Request, viewer: AsTherapist) -> Response:
+    return page(request, "therapist/search.html", viewer, q="", hits=None)
+
+
+# A POST, so the words searched for stay out of URLs and access logs.
+@router.post("/search", response_class=HTMLResponse)
+def search(
+    request: Request, db: Db, viewer: AsTherapist, q: Annotated[str, Form()] = ""
+) -> Response:
+    hits = search_shared(db, viewer.therapist_id or -1, q)
+    audit(db, viewer.email, viewer.role, "search", "shared-entries", {"hits": len(hits)})
+    db.commit()
+    return page(request, "therapist/search.html", viewer, q=q, hits=hits)

@@ -41,7 +41,7 @@ from bot.storage.journal import UnknownClient
 from bot.storage.models import Client, Escalation
 from bot.storage.ptg import DOMAINS, ptg_trend
 from bot.storage.readiness import growth_setting, set_growth_setting, snapshots_for
-from bot.web.rendering import PREFIX
+from bot.web import PREFIX
 
 if TYPE_CHECKING:
     from bot.stack import Stack

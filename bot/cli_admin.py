@@ -12,8 +12,8 @@ from bot.settings import Settings
 from bot.storage.db import init_schema, session_scope
 from bot.storage.models import User
 from bot.storage.users import ROLES, add_user, create_invite, user_by_email
+from bot.web import PREFIX
 from bot.web.passwords import hash_password, password_matches
-from bot.web.rendering import PREFIX
 
 FIRST_ADMIN = "admin@reflect.local"
 

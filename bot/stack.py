@@ -133,8 +133,8 @@ class Stack:
                     "credentials.yml",
                     # The API is used to pause a conversation while a clinician is joined.
                     "--enable-api",
-                    "--auth-token",
-                    api_token(s),
+                    # One argument: a token may start with "-", which would read as an option.
+                    f"--auth-token={api_token(s)}",
                 ],
                 s.rasa_url,
             ),

@@ -16,8 +16,8 @@ from bot.escalation.contact_check import check_on_call_file
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.storage.db import init_schema
+from bot.web import PREFIX
 from bot.web.app import create_web_app
-from bot.web.rendering import PREFIX
 from guardrails import warm_up
 
 log = logging.getLogger("reflect.entry")

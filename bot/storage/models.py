@@ -347,7 +347,7 @@ class MessageNote(Base):
 
 class AuditEvent(Base):
     """Who did what to which record, and when. Append-only: the database refuses updates and
-    deletes (bot/storage/audit.py). `actor` is an email, so it outlives a deleted account."""
+    deletes (the triggers below). `actor` is an email, so it outlives a deleted account."""
 
     __tablename__ = "audit_events"
 
@@ -363,22 +363,15 @@ class AuditEvent(Base):
 
 
 _REFUSE = "audit_events is append-only"
-event.listen(
-    AuditEvent.__table__,
-    "after_create",
-    DDL(
-        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
-        f"BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END"
-    ).execute_if(dialect="sqlite"),
-)
-event.listen(
-    AuditEvent.__table__,
-    "after_create",
-    DDL(
-        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
-        f"BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END"
-    ).execute_if(dialect="sqlite"),
-)
+for _statement in ("UPDATE", "DELETE"):
+    event.listen(
+        AuditEvent.__table__,
+        "after_create",
+        DDL(
+            f"CREATE TRIGGER audit_events_no_{_statement.lower()} BEFORE {_statement} "
+            f"ON audit_events BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END"
+        ).execute_if(dialect="sqlite"),
+    )
 event.listen(
     AuditEvent.__table__,
     "after_create",

@@ -18,9 +18,16 @@ from starlette.types import ASGIApp, Scope, Send
 from bot.private_files import kept_secret
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
-from bot.web import routes_account, routes_admin, routes_client, routes_clinician, routes_therapist
+from bot.web import (
+    PREFIX,
+    routes_account,
+    routes_admin,
+    routes_client,
+    routes_clinician,
+    routes_therapist,
+)
 from bot.web.auth import Forbidden, LoginLimiter, NotFound, SignInRequired
-from bot.web.rendering import PREFIX, TEMPLATES
+from bot.web.rendering import TEMPLATES
 
 STATIC = Path(__file__).parent / "static"
 HEADERS = {

@@ -9,12 +9,22 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from actions.exercises import EXERCISES
 from bot.review import when
+from bot.web import PREFIX
 from bot.web.auth import Viewer
 
-PREFIX = "/app"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["when"] = when
+# An entry's exercise by the title the client chose it by in the chat ("Five senses").
+TITLES = {exercise.name: exercise.title for exercise in EXERCISES.values()}
+TEMPLATES.env.filters["title"] = lambda name: TITLES.get(name, name.replace("_", " "))
+
+
+def sentence(problem: Exception) -> str:
+    """An error's message as a sentence for a page: "There is no X."."""
+    text = str(problem)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def csrf_token(request: Request) -> str:

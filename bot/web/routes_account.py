@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.storage.accounts import AccountError, enrolment_locale
 from bot.storage.users import accept_invite, end_session, open_invite, start_session, user_by_email
+from bot.web import PREFIX
 from bot.web.auth import COOKIE, CurrentSettings, Db, NotFound, Viewer, signed_in
 from bot.web.passwords import WeakPassword, hash_password, password_matches
-from bot.web.rendering import PREFIX, page
+from bot.web.rendering import page, sentence
 
 router = APIRouter()
 
@@ -129,7 +130,7 @@ def accept(
             locale = enrolment_locale(settings.config_path(settings.crisis_resources_file), None)
             user = accept_invite(db, invite, password_hash, locale)
         except (WeakPassword, AccountError) as problem:
-            error = str(problem).capitalize() + "."
+            error = sentence(problem)
     if error is not None:
         return page(
             request, "invite.html", None, status_code=422, invite=invite, token=token, error=error

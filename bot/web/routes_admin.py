@@ -12,8 +12,9 @@ from bot.storage.accounts import AccountError
 from bot.storage.audit import audit, audit_trail
 from bot.storage.models import Therapist
 from bot.storage.users import ROLES, create_invite
+from bot.web import PREFIX
 from bot.web.auth import Db, Viewer, require
-from bot.web.rendering import PREFIX, page
+from bot.web.rendering import page, sentence
 
 router = APIRouter()
 AsAdmin = Annotated[Viewer, Depends(require("admin"))]
@@ -69,7 +70,7 @@ def invite(
             share_by_default=share == "yes",
         )
     except AccountError as problem:
-        return _invites(request, db, viewer, status_code=422, error=str(problem).capitalize() + ".")
+        return _invites(request, db, viewer, status_code=422, error=sentence(problem))
     audit(
         db,
         viewer.email,

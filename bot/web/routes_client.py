@@ -25,10 +25,11 @@ from bot.storage.models import Client, JournalEntry, SafetyPlan, User
 from bot.storage.ptg import ptg_trend
 from bot.storage.safety_plans import save_plan
 from bot.turn import TurnRefused, take_turn
+from bot.web import PREFIX
 from bot.web.auth import COOKIE, CurrentSettings, Db, NotFound, Viewer, require
 from bot.web.charts import DOMAIN_LABELS, trend_svg
 from bot.web.live import message_stream
-from bot.web.rendering import PREFIX, page
+from bot.web.rendering import page
 
 router = APIRouter()
 AsClient = Annotated[Viewer, Depends(require("client"))]

@@ -18,9 +18,10 @@ from bot.storage.conversations import as_utc
 from bot.storage.crisis_window import crisis_window
 from bot.storage.escalations import EscalationError, acknowledge
 from bot.storage.models import Client, Escalation, utcnow
+from bot.web import PREFIX
 from bot.web.auth import CurrentSettings, Db, NotFound, Viewer, require
 from bot.web.live import message_stream
-from bot.web.rendering import PREFIX, page
+from bot.web.rendering import page, sentence
 
 router = APIRouter()
 AsClinician = Annotated[Viewer, Depends(require("clinician"))]
@@ -116,20 +117,22 @@ def _back(escalation_id: int) -> Response:
     return RedirectResponse(f"{PREFIX}/escalations/{escalation_id}", status_code=303)
 
 
+def _refused(
+    request: Request, db: Db, viewer: Viewer, escalation_id: int, problem: EscalationError
+) -> Response:
+    """The escalation's page again, saying why the action was not taken (409)."""
+    db.rollback()
+    return escalation_page(
+        request, db, viewer, escalation_id, status_code=409, error=sentence(problem)
+    )
+
+
 def _act(request: Request, db: Db, viewer: Viewer, escalation_id: int, action, do) -> Response:  # type: ignore[no-untyped-def]
     _escalation(db, escalation_id)
     try:
         do()
     except EscalationError as problem:
-        db.rollback()
-        return escalation_page(
-            request,
-            db,
-            viewer,
-            escalation_id,
-            status_code=409,
-            error=str(problem).capitalize() + ".",
-        )
+        return _refused(request, db, viewer, escalation_id, problem)
     audit(db, viewer.email, viewer.role, action, f"escalation:{escalation_id}")
     db.commit()
     return _back(escalation_id)
@@ -213,15 +216,7 @@ def say_it(
     try:
         said = say(db, escalation_id, text.strip(), anyway=anyway == "yes")
     except EscalationError as problem:
-        db.rollback()
-        return escalation_page(
-            request,
-            db,
-            viewer,
-            escalation_id,
-            status_code=409,
-            error=str(problem).capitalize() + ".",
-        )
+        return _refused(request, db, viewer, escalation_id, problem)
     if said.message is None:
         return escalation_page(
             request, db, viewer, escalation_id, status_code=200, advice=said.advice, draft=text

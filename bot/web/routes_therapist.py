@@ -22,14 +22,15 @@ from bot.review import (
     search_shared,
     transcript,
 )
-from bot.storage.audit import audit
+from bot.storage.audit import Action, audit
 from bot.storage.models import Client, Message, SafetyPlan
 from bot.storage.ptg import ptg_trend
 from bot.storage.readiness import set_growth_setting, snapshots_for
+from bot.web import PREFIX
 from bot.web.auth import Db, NotFound, Viewer, require
 from bot.web.charts import DOMAIN_LABELS, trend_svg
 from bot.web.exports import transcript_csv, transcript_pdf
-from bot.web.rendering import PREFIX, page
+from bot.web.rendering import page
 
 router = APIRouter()
 AsTherapist = Annotated[Viewer, Depends(require("therapist"))]
@@ -148,45 +149,33 @@ def note(
     )
 
 
-@router.get("/clients/{client_id}/conversations/{conversation_id}/transcript.csv")
-def conversation_csv(db: Db, viewer: AsTherapist, client_id: str, conversation_id: int) -> Response:
+@router.get("/clients/{client_id}/conversations/{conversation_id}/transcript.{kind}")
+def conversation_download(
+    db: Db, viewer: AsTherapist, client_id: str, conversation_id: int, kind: str
+) -> Response:
+    """The transcript as CSV or PDF (bot/web/exports.py), as the page shows it."""
+    if kind not in ("csv", "pdf"):
+        raise NotFound
     client, conversation, lines = _transcript(db, viewer, client_id, conversation_id)
+    action: Action = "export.csv" if kind == "csv" else "export.pdf"
     audit(
         db,
         viewer.email,
         viewer.role,
-        "export.csv",
+        action,
         f"conversation:{conversation.id}",
         {"client": client.id},
     )
     db.commit()
+    if kind == "csv":
+        body, media_type = transcript_csv(lines).encode(), "text/csv; charset=utf-8"
+    else:
+        body, media_type = transcript_pdf(client, conversation, lines), "application/pdf"
     return Response(
-        transcript_csv(lines),
-        media_type="text/csv; charset=utf-8",
+        body,
+        media_type=media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="transcript-{conversation.id}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-@router.get("/clients/{client_id}/conversations/{conversation_id}/transcript.pdf")
-def conversation_pdf(db: Db, viewer: AsTherapist, client_id: str, conversation_id: int) -> Response:
-    client, conversation, lines = _transcript(db, viewer, client_id, conversation_id)
-    audit(
-        db,
-        viewer.email,
-        viewer.role,
-        "export.pdf",
-        f"conversation:{conversation.id}",
-        {"client": client.id},
-    )
-    db.commit()
-    return Response(
-        transcript_pdf(client, conversation, lines),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="transcript-{conversation.id}.pdf"',
+            "Content-Disposition": f'attachment; filename="transcript-{conversation.id}.{kind}"',
             "Cache-Control": "no-store",
         },
     )

@@ -54,7 +54,7 @@ def test_entries_page_lists_the_clients_entries(
     seed_history(db_url, client.client_id, private_answer="the blue mug")
     page = visitor.get("/app/entries")
     assert page.status_code == 200
-    assert "Grounding" in page.text
+    assert "Five senses" in page.text  # the title the chat offers it by
     assert "the blue mug" in page.text
     assert "Private" in page.text
 

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from bot.api.app import create_app
 from bot.settings import Settings
 from bot.storage.users import ROLES
-from bot.web.rendering import PREFIX
+from bot.web import PREFIX
 from bot.web.routes_account import ANY_ROLE, PUBLIC
 from tests.web.conftest import Account, Browser, History, seed_history, sign_in
 
@@ -70,6 +70,7 @@ def _url(path: str, history: History, client_id: str) -> str:
         entry_id=history.entry_id,
         escalation_id=history.escalation_id,
         token="no-such-invite",
+        kind="csv",
     )
 
 

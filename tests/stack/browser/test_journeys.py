@@ -84,6 +84,10 @@ def test_a_client_chats_through_grounding_makes_it_private_and_exports_it(
     assert saved["shared_with_therapist"] is False
     said = [m["text"] for c in exported["conversations"] for m in c["messages"]]
     assert "shaky" in said and SENSES[0] in said
+    # The web chat logs no client's words, in any process's log.
+    for log in stack.log_dir.iterdir():
+        text = log.read_text(errors="replace")
+        assert not [sense for sense in SENSES if sense in text], log.name
 
 
 def test_a_therapist_reviews_the_annotated_transcript_without_the_private_entry(
@@ -172,3 +176,43 @@ def test_a_clinician_takes_a_crisis_from_the_queue_and_the_client_sees_it_live(
     }
     assert actions == {"acknowledge", "join", "say", "resolve"}
     check_page(audit, "admin-audit")
+
+
+def test_the_other_pages_pass_the_same_checks_from_invitation_to_search(
+    stack: Stack,
+    web_account: Callable[..., WebAccount],
+    open_context: Callable[..., BrowserContext],
+) -> None:
+    """Sign-in, the invite pages, search and the error page: keyboard, axe-core, phone."""
+    admin = web_account("office@clinic.example", "Clinic office", "admin")
+    page = open_context().new_page()
+    page.goto(app_url(stack, "/login"))
+    check_page(page, "login")
+    sign_in(page, stack, admin)
+    go(page, "Invites")
+    for field, value in (("#name", "Dr. Moss"), ("#email", "moss@clinic.example")):
+        tab_to(page, field)
+        page.keyboard.type(value)
+    tab_to(page, "#role")
+    page.keyboard.type("therapist")  # a select takes the typed option
+    press(page, "Make the invitation")
+    link = page.locator(".link-out").inner_text()
+    check_page(page, "admin-invites")
+
+    newcomer = open_context().new_page()
+    newcomer.goto(link)
+    check_page(newcomer, "invite")
+    for field in ("#password", "#confirm"):
+        tab_to(newcomer, field)
+        newcomer.keyboard.type("a password of my own")
+    press(newcomer, "Make my account")
+    assert newcomer.url == app_url(stack, "/clients")
+    go(newcomer, "Search entries")
+    tab_to(newcomer, "#q")
+    newcomer.keyboard.type("lamp")
+    press(newcomer, "Search")
+    assert "0 found" in newcomer.inner_text("main")
+    check_page(newcomer, "therapist-search")
+    newcomer.goto(app_url(stack, "/admin/audit"))
+    assert newcomer.get_by_role("heading", name="Not for your role").is_visible()
+    check_page(newcomer, "forbidden")

@@ -235,3 +235,21 @@ def test_saving_an_entry_for_the_client_shows_on_their_page_as_shared(
     page = visitor.get("/app/entries")
     assert "Shared with your therapist" in page.text
     assert "my sister&#39;s call" in page.text
+
+
+def test_the_trend_page_charts_the_check_ins_and_lists_their_numbers(
+    db_url: str, browser: Callable[[], Browser], account: Callable[..., Account]
+) -> None:
+    from bot.storage.ptg import save_ptg
+
+    client, visitor = _client(browser, account)
+    assert "No check-ins yet." in visitor.get("/app/trend").text
+    with session_scope(db_url) as session:
+        save_ptg(session, client.client_id, {"appreciation": 2, "relationships": 3, "strength": 1})
+    page = visitor.get("/app/trend")
+    assert '<img src="/app/trend.svg"' in page.text
+    assert "<td>3</td>" in page.text
+    assert "<td>not answered</td>" in page.text  # spiritual was not answered
+    chart = visitor.get("/app/trend.svg")
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in chart.text and "Relationships" in chart.text

@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.storage.db import init_schema, session_scope
 from bot.storage.models import User
 from bot.storage.users import ROLES, add_user, create_invite, user_by_email
-from bot.web import PREFIX
+from bot.web import PREFIX, invite_link
 from bot.web.passwords import hash_password, password_matches
 
 FIRST_ADMIN = "admin@reflect.local"
@@ -33,7 +33,7 @@ def cmd_add_user(args: argparse.Namespace) -> int:
             therapist_id=args.therapist,
             share_by_default=args.share,
         )
-        print(f"{user.role} {user.email} added; sign in at {settings.entry_url}{PREFIX}/login")
+        print(f"{user.role} {user.email} added; sign in at {settings.web_url}{PREFIX}/login")
         print(f"password (shown once): {password}")
     return 0
 
@@ -53,7 +53,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
             share_by_default=args.share,
         )
     print(f"invitation for {args.email} ({args.role}), valid once for 14 days:")
-    print(f"  {settings.entry_url}{PREFIX}/invite/{token}")
+    print(f"  {invite_link(settings, token)}")
     return 0
 
 

@@ -11,6 +11,7 @@ clinician's crisis window, bot/storage/crisis_window.py, is theirs, not the ther
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,6 +33,9 @@ from bot.storage.models import (
 PRIVATE_ENTRY = "private entry"
 # A client message holding a private answer (or paragraph) this long, in characters, is hidden.
 PART_AT_LEAST = 12
+# Private answers this long or longer are looked for in other conversations and in the
+# assistant's words; shorter ones ("3", "no") only as a client's whole message where written.
+QUOTED_AT_LEAST = 3
 
 
 class NotYours(LookupError):
@@ -121,29 +125,55 @@ def escalations_of(session: Session, client_id: str) -> list[Escalation]:
     )
 
 
-def _private_answers(session: Session, conversation: Conversation) -> list[str]:
-    """The answers of the private entries saved in this conversation, in lower case."""
-    answers = session.scalars(
-        select(EntryItem.answer)
-        .join(JournalEntry)
+@dataclass(frozen=True)
+class _Private:
+    """What the client wrote in their private entries, in lower case: each answer with its
+    paragraphs (free writing is saved as one answer, a paragraph per message), and which of
+    them were written in the conversation being read."""
+
+    here: frozenset[str]
+    anywhere: frozenset[str]
+
+
+def _private_writing(session: Session, client: Client, conversation: Conversation) -> _Private:
+    rows = session.execute(
+        select(JournalEntry.conversation_id, EntryItem.answer)
+        .join(EntryItem, EntryItem.entry_id == JournalEntry.id)
         .where(
-            JournalEntry.conversation_id == conversation.id,
+            JournalEntry.client_id == client.id,
             JournalEntry.shared_with_therapist.is_(False),
         )
     )
-    return sorted({a.strip().lower() for a in answers if a.strip()})
+    here: set[str] = set()
+    anywhere: set[str] = set()
+    for conversation_id, answer in rows:
+        pieces = {p.strip() for p in (answer, *answer.split("\n\n")) if p.strip()}
+        anywhere |= {p.lower() for p in pieces}
+        if conversation_id == conversation.id:
+            here |= {p.lower() for p in pieces}
+    return _Private(frozenset(here), frozenset(anywhere))
 
 
-def _is_private(message: Message, answers: list[str]) -> bool:
-    """A client message that is a private answer or one of its paragraphs (free writing is
-    saved as one answer, a paragraph per message), or holds one of PART_AT_LEAST characters or
-    more; or an assistant message that quotes a private answer back. A short message ("ok")
-    that merely appears inside a longer answer stays readable."""
-    text = message.text.strip().lower()
-    if message.sender == "bot":
-        return any(answer in text for answer in answers)
-    pieces = {p.strip() for a in answers for p in (a, *a.split("\n\n")) if p.strip()}
-    return text in pieces or any(len(p) >= PART_AT_LEAST and p in text for p in pieces)
+def _quotes(text: str, piece: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text) is not None
+
+
+def _is_private(sender: str, text: str, private: _Private) -> bool:
+    """Whether a message shows private writing.
+
+    A client message is hidden when it is a private answer or paragraph (one written in this
+    conversation whatever its length; from another conversation, of QUOTED_AT_LEAST characters
+    or more, so a "yes" is not hidden for a "yes" of weeks ago), or holds one of PART_AT_LEAST
+    characters or more. An assistant message (or a blocked one) is hidden when it quotes a
+    private answer of QUOTED_AT_LEAST characters or more as whole words: read-backs and
+    summaries, in any later conversation too; a scale answer ("3") is not looked for.
+    """
+    text = text.strip().lower()
+    if sender != "client":
+        return any(len(p) >= QUOTED_AT_LEAST and _quotes(text, p) for p in private.anywhere)
+    if text in private.here or (len(text) >= QUOTED_AT_LEAST and text in private.anywhere):
+        return True
+    return any(len(p) >= PART_AT_LEAST and p in text for p in private.anywhere)
 
 
 def transcript(
@@ -154,7 +184,7 @@ def transcript(
     opened_by: dict[int, list[Escalation]] = {}
     for escalation in escalations:
         opened_by.setdefault(escalation.message_id, []).append(escalation)
-    answers = _private_answers(session, conversation)
+    private = _private_writing(session, client, conversation)
     messages = list(
         session.scalars(
             select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
@@ -170,18 +200,23 @@ def transcript(
         select(MessageNote).where(MessageNote.message_id.in_(ids)).order_by(MessageNote.id)
     ):
         notes.setdefault(note.message_id, []).append(note)
-    return [
-        TranscriptLine(
-            message=m,
-            hidden=m.id not in opened_by and _is_private(m, answers),
-            blocked=None
-            if m.id not in opened_by and _is_private(m, answers)
-            else blocked.get(m.id),
-            notes=notes.get(m.id, []),
-            escalations=opened_by.get(m.id, []),
+    lines = []
+    for m in messages:
+        held = blocked.get(m.id)
+        hidden = m.id not in opened_by and (
+            _is_private(m.sender, m.text, private)
+            or (held is not None and _is_private(m.sender, held.original_text, private))
         )
-        for m in messages
-    ]
+        lines.append(
+            TranscriptLine(
+                message=m,
+                hidden=hidden,
+                blocked=None if hidden else held,
+                notes=notes.get(m.id, []),
+                escalations=opened_by.get(m.id, []),
+            )
+        )
+    return lines
 
 
 def add_note(

@@ -70,6 +70,9 @@ class Settings:
     # Failed sign-ins per email address and per IP address, in the `limits` library's
     # notation ("5/minute"): past it, sign-in is refused with 429 until the window moves on.
     login_rate_limit: str = "5/minute"
+    # The address people open the web app at, for invitation links (behind a proxy, its
+    # https address); empty: the entry point's own address.
+    public_url: str = ""
     # One live-update connection (server-sent events) lasts this long; the browser then
     # reconnects, and its sign-in and role are checked again.
     stream_lifetime_s: float = 300.0
@@ -135,6 +138,11 @@ class Settings:
     @property
     def entry_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def web_url(self) -> str:
+        """Where the web app's pages are, as people reach them."""
+        return (self.public_url or self.entry_url).rstrip("/")
 
     def child_environment(self) -> dict[str, str]:
         """What the children of `reflect run` read, endpoints.yml's variables included."""

@@ -2,9 +2,10 @@
 
 Deleting keeps escalation records, as clinical records: each escalation row and the messages
 of its crisis window (bot/storage/crisis_window.py) stay, under a client record renamed
-"deleted account" that can no longer sign in or chat. Everything else the client wrote or was
-told goes: entries, ratings, check-ins, readiness, the safety plan, every other message and
-its notes, their sign-in, and their events in Rasa's tracker store.
+"deleted account" that can no longer sign in or chat, and that no therapist reads any more.
+Everything else the client wrote or was told goes: entries, ratings, check-ins, readiness, the
+safety plan, every other message and its notes, their sign-in and invitation, and their events
+in Rasa's tracker store. The audit trail names clients by id ("client:c-1a2b"), not by email.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.storage.models import (
     Conversation,
     EntryItem,
     Escalation,
+    Invite,
     JournalEntry,
     Message,
     MessageNote,
@@ -115,9 +117,13 @@ def delete_account(session: Session, user: User, tracker_db: Path | None) -> int
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     session.delete(user)
     session.flush()
+    session.execute(delete(Invite).where(Invite.email == user.email))
     if kept:
         client.display_name = DELETED_NAME
         client.token_hash = secrets.token_hex(32)  # no token hashes to a fresh random value
+        # The record is the clinicians' now: with the entries gone, the therapist's transcript
+        # could no longer tell private writing from the rest.
+        client.therapist_id = None
     emptied = delete(Conversation).where(
         Conversation.client_id == client.id,
         Conversation.id.not_in(select(Message.conversation_id)),

@@ -29,3 +29,14 @@ def save_plan(session: Session, client_id: str, answers: Mapping[str, str | None
     session.add(plan)
     session.flush()
     return plan
+
+
+def replace_plan(session: Session, client_id: str, parts: Mapping[str, str]) -> SafetyPlan:
+    """The plan as the web form shows it, every part at once: each as written, an empty one
+    cleared ("skip" is kept as written here; it only means "pass" in the chat)."""
+    plan = session.get(SafetyPlan, client_id) or SafetyPlan(client_id=client_id)
+    for part in PARTS:
+        setattr(plan, part, (parts.get(part) or "").strip() or None)
+    session.add(plan)
+    session.flush()
+    return plan

@@ -25,6 +25,8 @@ from bot.storage.models import User
 from bot.storage.users import Role, session_user
 
 COOKIE = "reflect_session"
+# asgi-csrf's cookie (its default name), set with the first page that has a form.
+CSRF_COOKIE = "csrftoken"
 
 
 class SignInRequired(Exception):
@@ -49,6 +51,12 @@ class Viewer:
     role: Role
     client_id: str | None
     therapist_id: int | None
+
+    @property
+    def actor(self) -> str:
+        """Who did it, for the audit trail: staff by email, a client by id only, so the trail
+        keeps no client's email after their account is deleted."""
+        return f"client:{self.client_id}" if self.role == "client" else self.email
 
     @classmethod
     def of(cls, user: User) -> Viewer:

@@ -28,7 +28,10 @@ COLUMNS = (
 
 
 def _row(line: TranscriptLine) -> list[str]:
+    """A hidden line (private entry) carries no annotation either: only its time and sender."""
     message = line.message
+    if line.hidden:
+        return [when(message.created_at), message.sender, line.text, "", "", "", "", ""]
     blocked = ""
     if line.blocked is not None:
         blocked = f"{'; '.join(line.blocked.reasons)}: {line.blocked.original_text}"

@@ -10,7 +10,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bot.storage.accounts import AccountError, enrolment_locale
 from bot.storage.users import accept_invite, end_session, open_invite, start_session, user_by_email
 from bot.web import PREFIX
-from bot.web.auth import COOKIE, CurrentSettings, Db, NotFound, Viewer, signed_in
+from bot.web.auth import (
+    COOKIE,
+    CSRF_COOKIE,
+    CurrentSettings,
+    Db,
+    Forbidden,
+    NotFound,
+    Viewer,
+    signed_in,
+)
 from bot.web.passwords import WeakPassword, hash_password, password_matches
 from bot.web.rendering import page, sentence
 
@@ -74,7 +83,9 @@ def login(
             email=email,
         )
     user = user_by_email(db, email)
-    if user is None or not password_matches(user.password_hash, password):
+    # Checked even for an unknown email, so the time taken does not tell who has an account.
+    matches = password_matches(user.password_hash if user else None, password)
+    if user is None or not matches:
         limiter.failed(email, ip)
         return page(
             request,
@@ -116,6 +127,10 @@ def accept(
     confirm: Annotated[str, Form()],
     consent: Annotated[str, Form()] = "",
 ) -> Response:
+    if CSRF_COOKIE not in request.cookies:
+        # asgi-csrf checks no token on a request without cookies; a form posted from another
+        # site has none (all cookies here are SameSite=Strict): refused, as a login CSRF.
+        raise Forbidden
     invite = open_invite(db, token)
     if invite is None:
         raise NotFound

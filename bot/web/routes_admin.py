@@ -12,16 +12,12 @@ from bot.storage.accounts import AccountError
 from bot.storage.audit import audit, audit_trail
 from bot.storage.models import Therapist
 from bot.storage.users import ROLES, create_invite
-from bot.web import PREFIX
-from bot.web.auth import Db, Viewer, require
+from bot.web import invite_link
+from bot.web.auth import CurrentSettings, Db, Viewer, require
 from bot.web.rendering import page, sentence
 
 router = APIRouter()
 AsAdmin = Annotated[Viewer, Depends(require("admin"))]
-
-
-def invite_link(request: Request, token: str) -> str:
-    return f"{request.base_url.scheme}://{request.base_url.netloc}{PREFIX}/invite/{token}"
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)
@@ -53,6 +49,7 @@ def invites(request: Request, db: Db, viewer: AsAdmin) -> Response:
 def invite(
     request: Request,
     db: Db,
+    settings: CurrentSettings,
     viewer: AsAdmin,
     email: Annotated[str, Form()],
     name: Annotated[str, Form()],
@@ -73,11 +70,11 @@ def invite(
         return _invites(request, db, viewer, status_code=422, error=sentence(problem))
     audit(
         db,
-        viewer.email,
+        viewer.actor,
         viewer.role,
         "invite.create",
         f"invite:{email.strip().lower()}",
         {"role": role},
     )
     db.commit()
-    return _invites(request, db, viewer, link=invite_link(request, token), invited=email)
+    return _invites(request, db, viewer, link=invite_link(settings, token), invited=email)

@@ -23,7 +23,7 @@ from bot.storage.conversations import messages_after
 from bot.storage.journal import set_entry_sharing
 from bot.storage.models import Client, JournalEntry, SafetyPlan, User
 from bot.storage.ptg import ptg_trend
-from bot.storage.safety_plans import save_plan
+from bot.storage.safety_plans import PARTS, replace_plan
 from bot.turn import TurnRefused, take_turn
 from bot.web import PREFIX
 from bot.web.auth import COOKIE, CurrentSettings, Db, NotFound, Viewer, require
@@ -136,13 +136,7 @@ def safety_plan(request: Request, db: Db, viewer: AsClient) -> Response:
 @router.post("/safety-plan")
 async def save_safety_plan(request: Request, db: Db, viewer: AsClient) -> Response:
     form = await request.form()
-    answers = {part: str(form.get(part, "")) for part, _label in PLAN_PARTS}
-    plan = db.get(SafetyPlan, viewer.client_id)
-    # The form shows every part: one emptied here is cleared, unlike a skipped chat question.
-    for part, answer in answers.items():
-        if plan is not None and not answer.strip():
-            setattr(plan, part, None)
-    save_plan(db, viewer.client_id or "", answers)
+    replace_plan(db, viewer.client_id or "", {part: str(form.get(part, "")) for part in PARTS})
     db.commit()
     return RedirectResponse(f"{PREFIX}/safety-plan?saved=1", status_code=303)
 
@@ -169,7 +163,7 @@ def trend_chart(db: Db, viewer: AsClient) -> Response:
 @router.get("/export.json")
 def export(db: Db, viewer: AsClient) -> Response:
     data = export_client(db, _client(db, viewer))
-    audit(db, viewer.email, viewer.role, "export.json", f"client:{viewer.client_id}")
+    audit(db, viewer.actor, viewer.role, "export.json", f"client:{viewer.client_id}")
     db.commit()
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
@@ -207,7 +201,7 @@ def delete(
     kept = delete_account(db, user, tracker)
     audit(
         db,
-        viewer.email,
+        viewer.actor,
         viewer.role,
         "account.delete",
         f"client:{viewer.client_id}",

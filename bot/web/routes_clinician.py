@@ -66,19 +66,24 @@ def queue(request: Request, db: Db, viewer: AsClinician) -> Response:
 
 
 @router.get("/escalations/{escalation_id}", response_class=HTMLResponse)
+def escalation(request: Request, db: Db, viewer: AsClinician, escalation_id: int) -> Response:
+    return escalation_page(request, db, viewer, escalation_id)
+
+
 def escalation_page(
     request: Request,
     db: Db,
-    viewer: AsClinician,
+    viewer: Viewer,
     escalation_id: int,
     status_code: int = 200,
     advice: str | None = None,
     draft: str = "",
     error: str | None = None,
 ) -> Response:
+    """The console page; the actions' answers show it again with their advice or error."""
     escalation = _escalation(db, escalation_id)
     messages = crisis_window(db, escalation)
-    audit(db, viewer.email, viewer.role, "escalation.view", f"escalation:{escalation.id}")
+    audit(db, viewer.actor, viewer.role, "escalation.view", f"escalation:{escalation.id}")
     db.commit()
     return page(
         request,
@@ -133,7 +138,7 @@ def _act(request: Request, db: Db, viewer: Viewer, escalation_id: int, action, d
         do()
     except EscalationError as problem:
         return _refused(request, db, viewer, escalation_id, problem)
-    audit(db, viewer.email, viewer.role, action, f"escalation:{escalation_id}")
+    audit(db, viewer.actor, viewer.role, action, f"escalation:{escalation_id}")
     db.commit()
     return _back(escalation_id)
 
@@ -223,7 +228,7 @@ def say_it(
         )
     audit(
         db,
-        viewer.email,
+        viewer.actor,
         viewer.role,
         "escalation.say",
         f"escalation:{escalation_id}",

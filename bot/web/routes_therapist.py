@@ -53,7 +53,7 @@ def clients(request: Request, db: Db, viewer: AsTherapist) -> Response:
 @router.get("/clients/{client_id}", response_class=HTMLResponse)
 def client_page(request: Request, db: Db, viewer: AsTherapist, client_id: str) -> Response:
     client = _own(db, viewer, client_id)
-    audit(db, viewer.email, viewer.role, "client.view", f"client:{client.id}")
+    audit(db, viewer.actor, viewer.role, "client.view", f"client:{client.id}")
     db.commit()
     return page(
         request,
@@ -91,7 +91,7 @@ def growth(
     if setting not in GROWTH_SETTINGS:
         raise NotFound
     set_growth_setting(db, client.id, setting)
-    audit(db, viewer.email, viewer.role, "growth.set", f"client:{client.id}", {"setting": setting})
+    audit(db, viewer.actor, viewer.role, "growth.set", f"client:{client.id}", {"setting": setting})
     db.commit()
     return RedirectResponse(f"{PREFIX}/clients/{client.id}#growth", status_code=303)
 
@@ -112,7 +112,7 @@ def conversation_page(
     client, conversation, lines = _transcript(db, viewer, client_id, conversation_id)
     audit(
         db,
-        viewer.email,
+        viewer.actor,
         viewer.role,
         "transcript.view",
         f"conversation:{conversation.id}",
@@ -140,7 +140,7 @@ def note(
         added = add_note(db, client, message_id, viewer.email, text)
     except NotYours as missing:
         raise NotFound from missing
-    audit(db, viewer.email, viewer.role, "note.add", f"message:{message_id}", {"client": client.id})
+    audit(db, viewer.actor, viewer.role, "note.add", f"message:{message_id}", {"client": client.id})
     db.commit()
     conversation_id = db.get(Message, added.message_id).conversation_id
     return RedirectResponse(
@@ -160,7 +160,7 @@ def conversation_download(
     action: Action = "export.csv" if kind == "csv" else "export.pdf"
     audit(
         db,
-        viewer.email,
+        viewer.actor,
         viewer.role,
         action,
         f"conversation:{conversation.id}",
@@ -192,6 +192,6 @@ def search(
     request: Request, db: Db, viewer: AsTherapist, q: Annotated[str, Form()] = ""
 ) -> Response:
     hits = search_shared(db, viewer.therapist_id or -1, q)
-    audit(db, viewer.email, viewer.role, "search", "shared-entries", {"hits": len(hits)})
+    audit(db, viewer.actor, viewer.role, "search", "shared-entries", {"hits": len(hits)})
     db.commit()
     return page(request, "therapist/search.html", viewer, q=q, hits=hits)

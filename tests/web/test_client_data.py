@@ -253,3 +253,37 @@ def test_the_trend_page_charts_the_check_ins_and_lists_their_numbers(
     chart = visitor.get("/app/trend.svg")
     assert chart.headers["content-type"].startswith("image/svg+xml")
     assert "<svg" in chart.text and "Relationships" in chart.text
+
+
+def test_the_safety_plan_form_keeps_what_is_typed_even_a_chat_skip_word(
+    db_url: str, browser: Callable[[], Browser], account: Callable[..., Account]
+) -> None:
+    client, visitor = _client(browser, account)
+    visitor.get("/app/safety-plan")
+    visitor.post("/app/safety-plan", {"warning_signs": "I stop eating", "coping": "a walk"})
+    visitor.post("/app/safety-plan", {"warning_signs": "n/a", "coping": ""})
+    with session_scope(db_url) as session:
+        plan = session.get(SafetyPlan, client.client_id)
+        assert (plan.warning_signs, plan.coping) == ("n/a", None)
+
+
+def test_deletion_removes_the_invitation_and_the_trail_names_the_client_by_id(
+    db_url: str, browser: Callable[[], Browser]
+) -> None:
+    from bot.storage.models import AuditEvent, Invite
+    from bot.storage.users import create_invite
+
+    with session_scope(db_url) as session:
+        token = create_invite(session, "leaving@example.org", "Leaving", "client")
+    visitor = browser()
+    visitor.get(f"/app/invite/{token}")
+    form = {"password": "a long enough password", "confirm": "a long enough password"}
+    assert visitor.post(f"/app/invite/{token}", {**form, "consent": "yes"}).status_code == 303
+    visitor.get("/app/export.json")
+    visitor.get("/app/account/delete")
+    assert visitor.post("/app/account/delete", {"confirm": "delete"}).status_code == 200
+    with session_scope(db_url) as session:
+        assert session.scalars(select(Invite)).all() == []
+        actors = {e.actor for e in session.scalars(select(AuditEvent))}
+    assert actors and all(a.startswith("client:") for a in actors)
+    assert not any("leaving@example.org" in a for a in actors)

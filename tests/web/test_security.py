@@ -182,3 +182,32 @@ def test_pages_carry_a_content_security_policy(
         assert "default-src 'self'" in policy
         assert "script-src 'self'" in policy
         assert "frame-ancestors 'none'" in policy
+
+
+def test_accepting_an_invitation_from_a_cookieless_cross_site_form_is_refused(
+    db_url: str, browser: Callable[[], Browser]
+) -> None:
+    from bot.storage.users import create_invite
+
+    with session_scope(db_url) as session:
+        token = create_invite(session, "new@clinic.example", "New", "clinician")
+    visitor = browser()
+    form = {"password": "a long enough password", "confirm": "a long enough password"}
+    assert visitor.http.post(f"/app/invite/{token}", data=form).status_code == 403
+    assert visitor.get(f"/app/invite/{token}").status_code == 200  # the page sets the cookie
+    assert visitor.post(f"/app/invite/{token}", form).status_code == 303
+
+
+def test_the_console_takes_no_advice_or_error_from_the_address(
+    db_url: str, browser: Callable[[], Browser], account: Callable[..., Account]
+) -> None:
+    from tests.web.conftest import seed_history
+
+    client = account("client@example.org", "client")
+    history = seed_history(db_url, client.client_id or "")
+    console = sign_in(browser(), account("c@clinic.example", "clinician"))
+    page = console.get(
+        f"/app/escalations/{history.escalation_id}?error=Call+this+number&advice=x&status_code=99"
+    )
+    assert page.status_code == 200
+    assert "Call this number" not in page.text

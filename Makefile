@@ -48,6 +48,7 @@ bench: $(STAMP) $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 	$(BIN)/reflect guard eval
 	$(BIN)/reflect guard reply-eval
 	$(BIN)/python -m benchmarks.escalation
+	$(BIN)/python -m benchmarks.latency
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.storage.accounts import add_client
-from bot.storage.db import init_schema, session_scope
+from bot.storage.db import session_scope
 from bot.storage.models import Escalation
+from bot.storage.schema import ensure_schema
 from tests.receivers import WebhookReceiver, wait_for
 from tests.stack.conftest import Enrolled, free_port
 
@@ -89,7 +90,7 @@ def main() -> int:
         webhook_secret="bench-secret",
         escalation_ack_s=3600.0,
     )
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     with session_scope(settings.app_database_url) as session:
         clients = [
             Enrolled(f"bench-{n}", add_client(session, "Bench", client_id=f"bench-{n}")[1])

@@ -35,7 +35,8 @@ import httpx
 from bot.settings import PROJECT_DIR, Settings
 from bot.stack import Stack
 from bot.storage.accounts import add_client
-from bot.storage.db import init_schema, session_scope
+from bot.storage.db import session_scope
+from bot.storage.schema import ensure_schema
 
 MODEL = PROJECT_DIR / "models" / "reflect.tar.gz"
 RESULTS = PROJECT_DIR / "bench" / "results"
@@ -249,7 +250,7 @@ def main() -> int:
         action_port=free_port(),
         rate_limit_burst=100000,
     )
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     reflect = Target("reflect", settings.entry_url)
     bare_port = free_port()
     bare = Target("bare", f"http://127.0.0.1:{bare_port}")

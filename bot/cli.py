@@ -34,13 +34,20 @@ from bot.storage.accounts import (
     token_matches,
 )
 from bot.storage.crisis_window import crisis_window
-from bot.storage.db import init_schema, session_scope
+from bot.storage.db import session_scope
 from bot.storage.deliveries import DeliveryStatus, deliveries_of
 from bot.storage.escalations import EscalationError, acknowledge, list_escalations
 from bot.storage.journal import UnknownClient
 from bot.storage.models import Client, Escalation
 from bot.storage.ptg import DOMAINS, ptg_trend
 from bot.storage.readiness import growth_setting, set_growth_setting, snapshots_for
+from bot.storage.schema import (
+    SchemaError,
+    current_revision,
+    ensure_schema,
+    head_revision,
+    upgrade_schema,
+)
 from bot.web import PREFIX
 
 if TYPE_CHECKING:
@@ -53,16 +60,26 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def cmd_db_init(_args: argparse.Namespace) -> int:
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    """Migrates the app's database to the newest revision: once per release, before the
+    processes start (`reflect run` does it for the embedded default)."""
     settings = _settings()
-    init_schema(settings.app_database_url)
-    print(f"schema ready in {settings.app_database_url}")
+    upgrade_schema(settings.app_database_url)
+    print(f"schema at revision {head_revision()}")
     return 0
+
+
+def cmd_db_current(_args: argparse.Namespace) -> int:
+    """Prints the database's revision and the newest one; exits 1 unless they match."""
+    settings = _settings()
+    current, head = current_revision(settings.app_database_url), head_revision()
+    print(f"database: {current or 'none'}  newest: {head}")
+    return 0 if current == head else 1
 
 
 def cmd_therapist_add(args: argparse.Namespace) -> int:
     settings = _settings()
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     with session_scope(settings.app_database_url) as session:
         therapist = add_therapist(session, args.name, args.email)
         print(f"therapist {therapist.id} added: {therapist.name} <{therapist.email}>")
@@ -76,7 +93,7 @@ def _locale(settings: Settings, locale: str | None) -> str:
 def cmd_client_add(args: argparse.Namespace) -> int:
     settings = _settings()
     locale = _locale(settings, args.locale)
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     with session_scope(settings.app_database_url) as session:
         client, token = add_client(
             session,
@@ -237,7 +254,7 @@ def _delivery(status: DeliveryStatus) -> str:
 def cmd_escalations(args: argparse.Namespace) -> int:
     """What an on-call clinician does: see open escalations, take one on, close it."""
     settings = _settings()
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     with session_scope(settings.app_database_url) as session:
         if args.escalations == "list":
             for problem in check_on_call_file(settings).problems:
@@ -290,7 +307,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"no trained model at {args.model}; run 'make run', which trains it", file=sys.stderr)
         return 1
     check_config(settings)
-    init_schema(settings.app_database_url)
+    upgrade_schema(settings.app_database_url)
     demo_token = _demo_token(settings, args.demo_client) if args.demo_client else None
     admin_line = first_admin(settings)
     stack = Stack(settings, args.model, console=sys.stderr)
@@ -448,7 +465,12 @@ def build_parser() -> argparse.ArgumentParser:
     guard.set_defaults(func=cmd_guard)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
-    db.add_parser("init", help="create the tables").set_defaults(func=cmd_db_init)
+    db.add_parser("upgrade", help="migrate to the newest revision").set_defaults(
+        func=cmd_db_upgrade
+    )
+    db.add_parser("current", help="the database's revision and the newest").set_defaults(
+        func=cmd_db_current
+    )
 
     therapist = commands.add_parser("therapist", help="therapist accounts").add_subparsers(
         dest="therapist", required=True
@@ -501,7 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (AccountError, EscalationError, ConfigError, SettingsError) as error:
+    except (AccountError, EscalationError, ConfigError, SettingsError, SchemaError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except UnknownClient as error:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from bot.private_files import kept_secret
 from bot.settings import Settings
-from bot.storage.db import init_schema, session_scope
+from bot.storage.db import session_scope
 from bot.storage.models import User
+from bot.storage.schema import ensure_schema
 from bot.storage.users import ROLES, add_user, create_invite, user_by_email
 from bot.web import PREFIX, invite_link
 from bot.web.passwords import hash_password, password_matches
@@ -21,7 +22,7 @@ FIRST_ADMIN = "admin@reflect.local"
 def cmd_add_user(args: argparse.Namespace) -> int:
     """Makes an account with a random password, printed once."""
     settings = Settings.from_env()
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     password = secrets.token_urlsafe(12)
     with session_scope(settings.app_database_url) as session:
         user = add_user(
@@ -42,7 +43,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     """Prints an invitation link: the person chooses their own password (and a client reads
     and accepts the consent text)."""
     settings = Settings.from_env()
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     with session_scope(settings.app_database_url) as session:
         token = create_invite(
             session,

@@ -1,25 +1,44 @@
-"""Fixtures shared by all tests: a real SQLite database file per test."""
+"""Fixtures shared by all tests: a real SQLite database file per test, and a database of its
+own on the local PostgreSQL server for the tests that need one."""
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from bot.storage.accounts import add_client, add_therapist
-from bot.storage.db import init_schema, session_scope
+from bot.storage.db import engine_for, session_scope
 from bot.storage.models import Client
+from bot.storage.schema import upgrade_schema
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to the newest revision, copied for each test that wants one."""
+    path = tmp_path_factory.mktemp("migrated") / "reflect.db"
+    upgrade_schema(f"sqlite:///{path}")
+    engine_for(f"sqlite:///{path}").dispose()
+    return path
+
+
 @pytest.fixture
-def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh SQLite file; the action code reads it through REFLECT_DATABASE_URL."""
-    url = f"sqlite:///{tmp_path / 'reflect.db'}"
-    init_schema(url)
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_sqlite: Path) -> str:
+    """A fresh SQLite file at the newest revision; the action code reads it through
+    REFLECT_DATABASE_URL."""
+    path = tmp_path / "reflect.db"
+    shutil.copyfile(migrated_sqlite, path)
+    url = f"sqlite:///{path}"
     monkeypatch.setenv("REFLECT_DATABASE_URL", url)
     return url
 
@@ -39,3 +58,21 @@ def enrolled_client(db_url: str) -> Client:
             session, "Sam", client_id="sam", therapist_id=therapist.id, share_by_default=True
         )
     return client
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty database on the local PostgreSQL server, dropped afterwards. Fails (never
+    skips) when the server cannot be reached."""
+    name = f"reflect_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{POSTGRES}/{name}"
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

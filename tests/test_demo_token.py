@@ -10,14 +10,15 @@ import pytest
 from bot.cli import _demo_token
 from bot.settings import Settings
 from bot.storage.accounts import add_client, token_matches
-from bot.storage.db import init_schema, session_scope
+from bot.storage.db import session_scope
 from bot.storage.models import Client
+from bot.storage.schema import upgrade_schema
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     settings = Settings(var_dir=tmp_path / "var")
-    init_schema(settings.app_database_url)
+    upgrade_schema(settings.app_database_url)
     return settings
 
 

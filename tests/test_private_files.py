@@ -12,7 +12,8 @@ from bot.cli import main
 from bot.private_files import private_dir, private_file
 from bot.rasa_client import api_token
 from bot.settings import Settings
-from bot.storage.db import engine_for, init_schema
+from bot.storage.db import engine_for
+from bot.storage.schema import upgrade_schema
 
 
 def mode(path: Path) -> int:
@@ -40,7 +41,7 @@ def test_files_are_made_and_narrowed_to_0600_keeping_what_they_hold(tmp_path: Pa
 def test_a_sqlite_database_and_its_companions_are_0600_in_a_0700_folder(tmp_path: Path) -> None:
     path = tmp_path / "var" / "app.db"
     url = f"sqlite:///{path}"
-    init_schema(url)
+    upgrade_schema(url)
     with engine_for(url).begin() as connection:  # a write leaves the WAL and shared memory
         connection.execute(
             text(
@@ -59,7 +60,7 @@ def test_an_older_wider_database_is_narrowed_when_opened(tmp_path: Path) -> None
     path.touch(mode=0o644)
     path.chmod(0o644)
     tmp_path.chmod(0o755)
-    init_schema(f"sqlite:///{path}")
+    upgrade_schema(f"sqlite:///{path}")
     assert (mode(path), mode(tmp_path)) == (0o600, 0o700)
 
 

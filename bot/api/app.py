@@ -15,7 +15,7 @@ from bot.escalation.config import check_config
 from bot.escalation.contact_check import check_on_call_file
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
-from bot.storage.db import init_schema
+from bot.storage.schema import ensure_schema
 from bot.web import PREFIX
 from bot.web.app import create_web_app
 from guardrails import warm_up
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     check_config(settings)
     for problem in check_on_call_file(settings).problems:
         log.warning("escalations: %s", problem)
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     warm_up()
     app = FastAPI(title="Reflect entry point", version="0.1.0")
     app.state.settings = settings

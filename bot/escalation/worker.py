@@ -13,10 +13,11 @@ from bot.backoff import backoff_s
 from bot.escalation.config import on_call
 from bot.escalation.notifiers import NOTIFIERS
 from bot.settings import Settings
-from bot.storage.db import init_schema, session_scope
+from bot.storage.db import session_scope
 from bot.storage.deliveries import PAGING
 from bot.storage.escalations import renotify_overdue, tell_fallback_where_unreached
 from bot.storage.models import Escalation, OutboxDelivery, utcnow
+from bot.storage.schema import ensure_schema
 
 log = logging.getLogger("reflect.worker")
 BATCH = 20
@@ -87,7 +88,7 @@ def run_once(settings: Settings) -> None:
 
 
 def run_forever(settings: Settings) -> None:
-    init_schema(settings.app_database_url)
+    ensure_schema(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     log.info("outbox worker started")
     while True:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    DDL,
     JSON,
     Boolean,
     Column,
@@ -16,7 +15,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    event,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -347,7 +345,8 @@ class MessageNote(Base):
 
 class AuditEvent(Base):
     """Who did what to which record, and when. Append-only: the database refuses updates and
-    deletes (the triggers below). `actor` is an email, so it outlives a deleted account."""
+    deletes (triggers made by migration 0001). `actor` is an email, so it outlives a deleted
+    account."""
 
     __tablename__ = "audit_events"
 
@@ -361,24 +360,3 @@ class AuditEvent(Base):
     subject = Column(String(200), nullable=False)
     detail = Column(JSON, nullable=True)
 
-
-_REFUSE = "audit_events is append-only"
-for _statement in ("UPDATE", "DELETE"):
-    event.listen(
-        AuditEvent.__table__,
-        "after_create",
-        DDL(
-            f"CREATE TRIGGER audit_events_no_{_statement.lower()} BEFORE {_statement} "
-            f"ON audit_events BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END"
-        ).execute_if(dialect="sqlite"),
-    )
-event.listen(
-    AuditEvent.__table__,
-    "after_create",
-    DDL(
-        "CREATE FUNCTION audit_events_refuse() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN RAISE EXCEPTION '{_REFUSE}'; END $$; "
-        "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
-        "FOR EACH ROW EXECUTE FUNCTION audit_events_refuse()"
-    ).execute_if(dialect="postgresql"),
-)

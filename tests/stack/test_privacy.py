@@ -13,8 +13,9 @@ from sqlalchemy import select, text
 from bot.api.errors import INTERNAL_ERROR
 from bot.stack import Stack
 from bot.storage.accounts import add_client
-from bot.storage.db import engine_for, init_schema, session_scope
+from bot.storage.db import engine_for, session_scope
 from bot.storage.models import JournalEntry
+from bot.storage.schema import upgrade_schema
 from tests.stack.conftest import Enrolled, post, stack_settings
 from tests.stack.test_escalation import CRISIS, escalations_of, reflect, texts
 
@@ -129,7 +130,7 @@ def test_an_unexpected_failure_is_a_500_in_the_same_shape_and_logs_no_text(
     """An entry point whose database refuses to store a message fails on every message, with
     the client's words among the failing statement's values."""
     settings = stack_settings(tmp_path / "var")
-    init_schema(settings.app_database_url)
+    upgrade_schema(settings.app_database_url)
     with session_scope(settings.app_database_url) as session:
         _, token = add_client(session, "Broken", client_id="broken")
     with engine_for(settings.app_database_url).begin() as connection:

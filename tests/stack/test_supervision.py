@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.stack import Stack, describe_exit
-from bot.storage.db import init_schema
+from bot.storage.schema import upgrade_schema
 from tests.stack.conftest import MODEL, stack_settings
 
 
@@ -46,7 +46,7 @@ def supervisor_log(stack: Stack) -> str:
 
 @pytest.fixture
 def var_dir(tmp_path: Path) -> Path:
-    init_schema(stack_settings(tmp_path / "var").app_database_url)
+    upgrade_schema(stack_settings(tmp_path / "var").app_database_url)
     return tmp_path / "var"
 
 

@@ -4,41 +4,23 @@ on SQLite and on PostgreSQL; a client's message id is stored once."""
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.storage.accounts import add_client
 from bot.storage.conversations import current_conversation, record, replies_to, sent_before
-from bot.storage.db import engine_for, init_schema, session_scope
+from bot.storage.db import session_scope
 from bot.storage.models import Conversation, utcnow
-
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A new, empty PostgreSQL database on the local server, dropped afterwards."""
-    name = f"reflect_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    url = f"{POSTGRES}/{name}"
-    yield url
-    engine_for(url).dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+from bot.storage.schema import upgrade_schema
 
 
 def _race_to_open(url: str, threads: int = 12) -> set[int]:
     """`threads` turns for one idle client, started together; the conversations they got."""
-    init_schema(url)
+    upgrade_schema(url)
     with session_scope(url) as session:
         add_client(session, "Sam", client_id="sam")
         old = Conversation(client_id="sam", open_for="sam")
@@ -100,26 +82,3 @@ def test_a_client_message_id_is_stored_once_and_finds_its_replies(session: Sessi
     with pytest.raises(IntegrityError):
         record(session, conversation, "client", "hello", client_message_id="m-1")
     session.rollback()
-
-
-def test_an_older_database_gets_the_new_columns_and_the_one_open_rule(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    with engine_for(url).begin() as connection:
-        connection.execute(
-            text(
-                "CREATE TABLE conversations (id INTEGER PRIMARY KEY, client_id VARCHAR(64) "
-                "NOT NULL, started_at DATETIME NOT NULL, last_activity_at DATETIME NOT NULL)"
-            )
-        )
-        connection.execute(
-            text("INSERT INTO conversations VALUES (1, 'old', '2026-01-01', '2026-01-01')")
-        )
-    init_schema(url)
-    with engine_for(url).begin() as connection:
-        connection.execute(text("UPDATE conversations SET open_for = 'old'"))
-        with pytest.raises(IntegrityError):
-            connection.execute(
-                text(
-                    "INSERT INTO conversations VALUES (2, 'old', '2026-01-02', '2026-01-02', 'old')"
-                )
-            )

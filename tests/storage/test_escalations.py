@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.escalation.config import Contact, OnCall
 from bot.storage.conversations import as_utc, current_conversation, record
-from bot.storage.db import engine_for, init_schema
 from bot.storage.deliveries import deliveries_of
 from bot.storage.escalations import (
     EscalationError,
@@ -96,24 +95,6 @@ def test_an_acknowledged_escalation_is_not_sent_on(
 def test_unknown_escalations_are_refused(session: Session) -> None:
     with pytest.raises(EscalationError, match="no escalation 99"):
         acknowledge(session, 99, "Dr. Rivera")
-
-
-def test_an_older_database_gets_the_locale_column(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    with engine_for(url).begin() as connection:
-        connection.execute(
-            text(
-                "CREATE TABLE clients (id VARCHAR(64) PRIMARY KEY, display_name VARCHAR(200) "
-                "NOT NULL, therapist_id INTEGER, share_by_default BOOLEAN NOT NULL, "
-                "token_hash VARCHAR(64) NOT NULL, created_at DATETIME NOT NULL)"
-            )
-        )
-        connection.execute(
-            text("INSERT INTO clients VALUES ('old', 'Old', NULL, 0, 'x', '2026-01-01')")
-        )
-    init_schema(url)
-    with engine_for(url).connect() as connection:
-        assert connection.execute(text("SELECT locale FROM clients")).scalar_one() == "US"
 
 
 def test_an_escalation_nobody_acknowledged_is_resolved_only_with_a_name(

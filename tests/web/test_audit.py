@@ -3,21 +3,19 @@ client's record and every escalation action."""
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import psycopg2
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.storage.audit import audit
-from bot.storage.db import engine_for, init_schema, session_scope
+from bot.storage.db import engine_for, session_scope
 from bot.storage.models import AuditEvent, Message
+from bot.storage.schema import upgrade_schema
 from tests.web.conftest import Account, Browser, History, seed_history, sign_in
 
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 SUPPORTIVE = "I'm here with you now, and I'm glad you told us. You matter, and you are not alone."
 
 
@@ -38,30 +36,12 @@ def _assert_append_only(url: str, event_id: int) -> None:
 
 
 def test_sqlite_refuses_update_and_delete_of_audit_events(db_url: str) -> None:
-    init_schema(db_url)
+    upgrade_schema(db_url)
     _assert_append_only(db_url, _one_event(db_url))
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A database of its own on the real server, dropped afterwards; fails if unreachable."""
-    name = f"reflect_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(f"{SERVER}/postgres", connect_timeout=5)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        url = f"{SERVER}/{name}"
-        yield url
-        engine_for(url).dispose()
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.close()
-
-
 def test_postgresql_refuses_update_and_delete_of_audit_events(postgres_url: str) -> None:
-    init_schema(postgres_url)
+    upgrade_schema(postgres_url)
     _assert_append_only(postgres_url, _one_event(postgres_url))
 
 

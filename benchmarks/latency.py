@@ -27,11 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
 
+from bot.rasa_endpoints import write_endpoints
 from bot.settings import PROJECT_DIR, Settings
 from bot.stack import Stack
 from bot.storage.accounts import add_client
@@ -165,11 +166,9 @@ async def under_load(reflect: Target, bare: Target, clients: int, blocks: int) -
 
 def _start_bare_rasa(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
     """`rasa run` of the same model, with its own tracker store, on the stack's action server."""
-    env = {
-        **os.environ,
-        **settings.child_environment(),
-        "REFLECT_TRACKER_DB": str(settings.var_dir / "bare-tracker.db"),
-    }
+    bare = replace(settings, tracker_db=str(settings.var_dir / "bare-tracker.db"))
+    endpoints = write_endpoints(bare, settings.var_dir / "bare-endpoints.yml")
+    env = {**os.environ, **bare.child_environment()}
     command = [
         str(Path(sys.executable).parent / "rasa"),
         "run",
@@ -180,7 +179,7 @@ def _start_bare_rasa(settings: Settings, port: int, log: Path) -> subprocess.Pop
         "--interface",
         "127.0.0.1",
         "--endpoints",
-        str(PROJECT_DIR / "endpoints.yml"),
+        str(endpoints),
         "--credentials",
         str(PROJECT_DIR / "credentials.yml"),
     ]
@@ -267,12 +266,13 @@ def main() -> int:
     _enrol(settings, senders["b"])
     stack = Stack(settings, MODEL)
     print("starting Reflect, then a bare Rasa of the same model (a minute or two)...")
-    started = time.monotonic()
-    stack.start()
-    first = asyncio.run(_first_answer(reflect))
-    startup_s = time.monotonic() - started
-    bare_process = _start_bare_rasa(settings, bare_port, var_dir / "bare-rasa.log")
-    try:
+    bare_process: subprocess.Popen[bytes] | None = None
+    try:  # whatever fails from here on, nothing started is left running
+        started = time.monotonic()
+        stack.start()
+        first = asyncio.run(_first_answer(reflect))
+        startup_s = time.monotonic() - started
+        bare_process = _start_bare_rasa(settings, bare_port, var_dir / "bare-rasa.log")
         _wait_until_answers(bare.url)
         results = asyncio.run(_measure(reflect, bare))
         results["startup_to_first_answer_s"] = startup_s
@@ -283,8 +283,9 @@ def main() -> int:
         }
         results["peak_rss_mb"]["bare rasa"] = _peak_rss_mb(bare_process.pid)
     finally:
-        bare_process.terminate()
-        bare_process.wait(timeout=60)
+        if bare_process is not None:
+            bare_process.terminate()
+            bare_process.wait(timeout=60)
         stack.stop()
     results["figures"] = _figures(results)
     RESULTS.mkdir(parents=True, exist_ok=True)

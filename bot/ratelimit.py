@@ -1,46 +1,54 @@
-"""A per-client token bucket, so one flooding client cannot crowd out the others.
+"""Rate limits kept by the `limits` library: in this process's memory for the embedded default,
+or in Redis (REFLECT_REDIS_URL), where every entry-point replica shares them.
 
-Each client has a bucket of `burst` tokens; a message takes one, and tokens come back at one per
-`refill_s` seconds up to `burst`. Typing fast in bursts is fine; a steady flood is slowed to one
-message per `refill_s`. In memory, for one process (scaled set-ups share it through Redis).
+A client may send `burst` messages in any moving window of `burst * refill_s` seconds (at
+least one second): typing fast in bursts is fine, and a steady flood is held to one message per
+`refill_s` on average. Crisis messages never reach the limit (bot/turn.py).
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+
+from limits import RateLimitItemPerSecond
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    at: float
+def rate_storage(redis_url: str) -> Storage:
+    """Where the counts live: Redis at `redis_url`, or this process's memory when it is empty."""
+    return storage_from_string(redis_url or "memory://")
 
 
 class RateLimiter:
-    """Token buckets keyed by client id; `clock` is in seconds (monotonic by default)."""
+    """Messages per client, in a moving window over `storage`.
 
-    def __init__(
-        self, burst: int, refill_s: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    Raises ValueError for a limit that would refuse everything (burst < 1 or refill_s <= 0).
+    """
+
+    def __init__(self, burst: int, refill_s: float, storage: Storage) -> None:
         if burst < 1 or refill_s <= 0:
             raise ValueError("a rate limit needs burst >= 1 and refill_s > 0")
-        self._burst = burst
-        self._refill_s = refill_s
-        self._clock = clock
-        self._buckets: dict[str, _Bucket] = {}
-        self._lock = threading.Lock()
+        self._item = RateLimitItemPerSecond(burst, max(1, round(burst * refill_s)))
+        # The limiter holds its storage weakly: this keeps it alive.
+        self._storage = storage
+        self._limiter = MovingWindowRateLimiter(storage)
 
-    def try_acquire(self, key: str) -> float:
-        """Takes a token; returns 0 if one was there, else the seconds until one will be."""
-        now = self._clock()
-        with self._lock:
-            bucket = self._buckets.setdefault(key, _Bucket(float(self._burst), now))
-            bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) / self._refill_s)
-            bucket.at = now
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
+    def try_acquire(self, client_id: str) -> float:
+        """Counts one message; returns 0 if it is within the limit, else the seconds until the
+        oldest message in the window has surely left it. When the storage cannot be reached (Redis
+        down), the message goes through and the failure is logged: a limit is a guard
+        against floods, not a reason to turn a client away."""
+        try:
+            if self._limiter.hit(self._item, "message", client_id):
                 return 0.0
-            return (1 - bucket.tokens) * self._refill_s
+            reset_at, _remaining = self._limiter.get_window_stats(self._item, "message", client_id)
+        except Exception as error:  # redis-py's errors, whatever the storage raised
+            log.error("rate limit not applied, its storage failed: %s", type(error).__name__)
+            return 0.0
+        # `limits` gives the oldest message's second, not its instant: one more second is
+        # the most there can be left to wait.
+        return max(reset_at + 1 - time.time(), 0.001)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from limits import parse as parse_rate
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Signs webhooks on a development machine only: refused in any other environment, and
@@ -29,6 +31,16 @@ class Settings:
     # Empty means the embedded default: SQLite files under var_dir.
     database_url: str = ""
     tracker_db: str = ""
+    # Rasa's tracker store on a database server, as a SQLAlchemy URL
+    # (postgresql://user:password@host:5432/name); empty: the SQLite file tracker_db.
+    tracker_store_url: str = ""
+    # Connections each process keeps open to a database server, and how many more it may
+    # open at a busy moment: the app's engine and Rasa's tracker store alike (not SQLite).
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    # redis://[:password@]host:port/db: Rasa's lock store and the rate limits (per client and
+    # sign-in), shared by every replica. Empty: in-memory, right for one process of each.
+    redis_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     rasa_port: int = 5005
@@ -79,8 +91,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         """Raises SettingsError for an unknown environment, for the development webhook secret
-        (or none) or a short web secret key anywhere but in development, and for a sign-in
-        rate the `limits` library cannot read."""
+        (or none) or a short web secret key anywhere but in development, for a database or
+        Redis URL that cannot be read, and for a sign-in rate the `limits` library cannot
+        read."""
         if self.environment not in get_args(Environment):
             raise SettingsError(
                 f"REFLECT_ENVIRONMENT is {self.environment!r}; expected one of "
@@ -95,6 +108,21 @@ class Settings:
             raise SettingsError(
                 f"REFLECT_SECRET_KEY must be at least 32 characters in {self.environment} "
                 "(it signs the web app's CSRF tokens)"
+            )
+        for name in ("database_url", "tracker_store_url"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    make_url(value)
+                except ArgumentError:  # its text would repeat the URL, password and all
+                    raise SettingsError(
+                        f"REFLECT_{name.upper()} is not a database URL such as "
+                        "postgresql://user:password@host:5432/name"
+                    ) from None
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://")):
+            raise SettingsError(
+                "REFLECT_REDIS_URL must start with redis:// or rediss://, "
+                "such as redis://127.0.0.1:6379/0"
             )
         try:
             parse_rate(self.login_rate_limit)
@@ -149,4 +177,7 @@ class Settings:
         env = {f"REFLECT_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
         env["REFLECT_ACTION_URL"] = self.action_url
         env["REFLECT_TRACKER_DB"] = self.tracker_db_path
+        # Rasa sizes its PostgreSQL tracker store's pool from these.
+        env["SQL_POOL_SIZE"] = str(self.db_pool_size)
+        env["SQL_MAX_OVERFLOW"] = str(self.db_max_overflow)
         return env

@@ -19,6 +19,7 @@ import httpx
 from bot.backoff import backoff_s
 from bot.private_files import PRIVATE_UMASK, private_dir, private_file, private_var
 from bot.rasa_client import api_token
+from bot.rasa_endpoints import write_endpoints
 from bot.settings import PROJECT_DIR, Settings
 
 # In start order; they stop in reverse, the entry point first, so no message arrives mid-shutdown.
@@ -92,6 +93,11 @@ class Stack:
         """Where each child's pid is kept, in <name>.pid, while it runs."""
         return self.settings.var_dir / "run"
 
+    @property
+    def endpoints_file(self) -> Path:
+        """Rasa's endpoints, written from the settings at each start (bot/rasa_endpoints.py)."""
+        return self.run_dir / "endpoints.yml"
+
     def pid_file(self, name: str) -> Path:
         return self.run_dir / f"{name}.pid"
 
@@ -128,7 +134,7 @@ class Stack:
                     "--port",
                     str(s.rasa_port),
                     "--endpoints",
-                    "endpoints.yml",
+                    str(self.endpoints_file),
                     "--credentials",
                     "credentials.yml",
                     # The API is used to pause a conversation while a clinician is joined.
@@ -168,6 +174,8 @@ class Stack:
         private_var(self.settings, self.log_dir)
         self._open_log()
         try:
+            private_dir(self.run_dir)
+            write_endpoints(self.settings, self.endpoints_file)
             now = time.monotonic()
             for name, (command, url) in self._commands().items():
                 if name in (only or NAMES):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,10 +61,10 @@ def enrolled_client(db_url: str) -> Client:
     return client
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A new, empty database on the local PostgreSQL server, dropped afterwards. Fails (never
-    skips) when the server cannot be reached."""
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty database on the local PostgreSQL server, dropped afterwards; its URL.
+    Fails (never skips) when the server cannot be reached."""
     name = f"reflect_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
     with admin.connect() as connection:
@@ -76,3 +77,9 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with postgres_database() as url:
+        yield url

@@ -13,7 +13,7 @@ from bot.api.errors import install_error_handlers
 from bot.api.schemas import HealthOut
 from bot.escalation.config import check_config
 from bot.escalation.contact_check import check_on_call_file
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, rate_storage
 from bot.settings import Settings
 from bot.storage.schema import ensure_schema
 from bot.web import PREFIX
@@ -37,11 +37,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     warm_up()
     app = FastAPI(title="Reflect entry point", version="0.1.0")
     app.state.settings = settings
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_burst, settings.rate_limit_refill_s)
+    # One storage for the message and sign-in limits: memory, or Redis shared by replicas.
+    limits = rate_storage(settings.redis_url)
+    app.state.rate_limiter = RateLimiter(
+        settings.rate_limit_burst, settings.rate_limit_refill_s, limits
+    )
     install_error_handlers(app)
     app.include_router(messages.router)
     app.include_router(transcript.router)
-    app.mount(PREFIX, create_web_app(settings, app.state.rate_limiter))
+    app.mount(PREFIX, create_web_app(settings, app.state.rate_limiter, limits))
 
     @app.get("/healthz", response_model=HealthOut)
     def health(settings: Settings = Depends(get_settings)) -> HealthOut:

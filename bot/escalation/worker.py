@@ -1,12 +1,20 @@
-"""`reflect worker`: delivers the outbox with retries and backoff, and re-notifies in time."""
+"""`reflect worker`: delivers the outbox with retries and backoff, and re-notifies in time.
+
+Several workers may run at once, on one database. Each delivery is claimed just before it is sent:
+the claim moves its next attempt CLAIM_S ahead, in one UPDATE that only succeeds while the
+delivery is still due, so two workers never send the same one. On PostgreSQL the candidates are
+also read `FOR UPDATE SKIP LOCKED`, so workers pass over each other's rows without waiting. A
+worker that dies mid-send leaves its claim to run out; another then tries again.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.backoff import backoff_s
@@ -21,30 +29,59 @@ from bot.storage.schema import ensure_schema
 
 log = logging.getLogger("reflect.worker")
 BATCH = 20
+# How long a claimed delivery is left to its worker: well over a receiver's time-outs (the
+# webhook's REFLECT_WEBHOOK_TIMEOUT_S, SMTP's 10 s).
+CLAIM_S = 60.0
+
+
+def claim_next(session: Session, now: datetime, tried: Collection[int] = ()) -> int | None:
+    """Claims one delivery that is due at `now`, other than those `tried` already, for this
+    worker alone, and commits; returns its id, or None when nothing is due. Pages are due only
+    while their escalation is open (see deliver_due)."""
+    candidates = session.scalars(
+        select(OutboxDelivery.id)
+        .join(Escalation, Escalation.id == OutboxDelivery.escalation_id)
+        .where(
+            OutboxDelivery.delivered_at.is_(None),
+            OutboxDelivery.next_attempt_at <= now,
+            OutboxDelivery.id.not_in(list(tried)),
+            or_(Escalation.state == "open", OutboxDelivery.audience.not_in(PAGING)),
+        )
+        .order_by(OutboxDelivery.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True, of=OutboxDelivery)
+    ).all()
+    for delivery_id in candidates:
+        claimed = session.execute(
+            update(OutboxDelivery)
+            .where(
+                OutboxDelivery.id == delivery_id,
+                OutboxDelivery.delivered_at.is_(None),
+                OutboxDelivery.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=utcnow() + timedelta(seconds=CLAIM_S))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed:
+            session.commit()
+            return delivery_id
+    session.commit()
+    return None
 
 
 def deliver_due(session: Session, settings: Settings, now: datetime) -> int:
-    """Tries each due delivery once, committing after each; returns how many got through.
-    Pages go out only for escalations still open: once a clinician has acknowledged or resolved
-    one, the pages still waiting for it (a receiver that was down, a re-notification) are left
-    unsent, so nobody is paged about a crisis already in hand. The therapist's notice is sent
-    whatever the state."""
-    due = list(
-        session.scalars(
-            select(OutboxDelivery.id)
-            .join(Escalation, Escalation.id == OutboxDelivery.escalation_id)
-            .where(
-                OutboxDelivery.delivered_at.is_(None),
-                OutboxDelivery.next_attempt_at <= now,
-                or_(Escalation.state == "open", OutboxDelivery.audience.not_in(PAGING)),
-            )
-            .order_by(OutboxDelivery.id)
-            .limit(BATCH)
-        )
-    )
-    session.commit()
+    """Claims due deliveries one at a time, up to BATCH, and tries each once, committing after
+    each; returns how many got through. Pages go out only for escalations still open: once a
+    clinician has acknowledged or resolved one, the pages still waiting for it (a receiver that
+    was down, a re-notification) are left unsent, so nobody is paged about a crisis already in
+    hand. The therapist's notice is sent whatever the state."""
     delivered = 0
-    for delivery_id in due:
+    tried: list[int] = []
+    while len(tried) < BATCH:
+        delivery_id = claim_next(session, now, tried)
+        if delivery_id is None:
+            break
+        tried.append(delivery_id)
         delivery = session.get(OutboxDelivery, delivery_id)
         assert delivery is not None
         recipient, payload = delivery.recipient, dict(delivery.payload)

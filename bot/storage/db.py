@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.private_files import private_sqlite
+from bot.settings import Settings
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -25,9 +26,10 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
 
 @cache
 def engine_for(url: str) -> Engine:
-    """One pooled engine per database URL and process. A SQLite file is made 0600 in a 0700
-    folder. No error names the values of a statement: they are clients' words, and errors are
-    logged."""
+    """One pooled engine per database URL and process. A database server gets a pool of
+    REFLECT_DB_POOL_SIZE connections, and REFLECT_DB_MAX_OVERFLOW more at busy moments; a
+    SQLite file is made 0600 in a 0700 folder. No error names the values of a statement: they
+    are clients' words, and errors are logged."""
     if url.startswith("sqlite:///"):
         private_sqlite(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(
@@ -38,7 +40,15 @@ def engine_for(url: str) -> Engine:
         )
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    settings = Settings.from_env()
+    return create_engine(
+        url,
+        future=True,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
 
 
 @contextmanager

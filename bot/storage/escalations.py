@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.escalation.config import Contact, OnCall
 from bot.storage.conversations import latest_conversation_id
@@ -192,6 +193,22 @@ def therapist_notice(escalation: Escalation, client: Client, on_call: OnCall) ->
     }
 
 
+def _claim(session: Session, escalation: Escalation, *condition: Any, **values: Any) -> bool:
+    """Sets `values` on the escalation only while `condition` still holds in the database, in
+    one UPDATE: of several workers that read the same state, exactly one wins. The winner's
+    object is updated; the others must leave it be."""
+    won = session.execute(
+        update(Escalation)
+        .where(Escalation.id == escalation.id, *condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won:
+        for name, value in values.items():
+            set_committed_value(escalation, name, value)
+    return bool(won)
+
+
 def _tell_fallback(
     session: Session, escalation: Escalation, fallback: Contact, now: datetime
 ) -> None:
@@ -212,7 +229,11 @@ def tell_fallback_where_unreached(
     deliveries = deliveries_by_escalation(session, escalations)
     for escalation in escalations:
         since = unreached_since(deliveries[escalation.id])
-        if since is not None and since <= now - timedelta(seconds=after_s):
+        if (
+            since is not None
+            and since <= now - timedelta(seconds=after_s)
+            and _claim(session, escalation, Escalation.fallback_at.is_(None), fallback_at=now)
+        ):
             _tell_fallback(session, escalation, fallback, now)
             told.append(escalation)
     return told
@@ -221,22 +242,20 @@ def tell_fallback_where_unreached(
 def renotify_overdue(
     session: Session, contacts: Sequence[Contact], ack_s: float, now: datetime
 ) -> list[Escalation]:
-    """Open escalations nobody acknowledged in time go to the next contact (then round again)."""
-    overdue = list(
-        session.scalars(
-            select(Escalation).where(
-                Escalation.state == "open",
-                Escalation.notified_at <= now - timedelta(seconds=ack_s),
-            )
-        )
-    )
-    for escalation in overdue if contacts else []:
-        escalation.contact_index = (escalation.contact_index + 1) % len(contacts)
-        escalation.notified_at = now
-        contact = contacts[escalation.contact_index]
-        payload = notification(escalation, contact, escalation.message.text)
-        _queue(session, escalation, contact, "on_call", payload)
-    return overdue
+    """Open escalations nobody acknowledged in time go to the next contact (then round again),
+    each once however many workers look at it; returns those passed on now."""
+    if not contacts:
+        return []
+    due = (Escalation.state == "open", Escalation.notified_at <= now - timedelta(seconds=ack_s))
+    passed_on = []
+    for escalation in session.scalars(select(Escalation).where(*due)).all():
+        following = (escalation.contact_index + 1) % len(contacts)
+        if _claim(session, escalation, *due, contact_index=following, notified_at=now):
+            contact = contacts[following]
+            payload = notification(escalation, contact, escalation.message.text)
+            _queue(session, escalation, contact, "on_call", payload)
+            passed_on.append(escalation)
+    return passed_on
 
 
 def list_escalations(session: Session, include_resolved: bool = False) -> list[Escalation]:

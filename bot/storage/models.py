@@ -359,4 +359,3 @@ class AuditEvent(Base):
     # What it was done to: "client:sam", "escalation:3", "conversation:12".
     subject = Column(String(200), nullable=False)
     detail = Column(JSON, nullable=True)
-

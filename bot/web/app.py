@@ -13,6 +13,7 @@ from asgi_csrf import asgi_csrf
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from limits.storage import Storage
 from starlette.types import ASGIApp, Scope, Send
 
 from bot.private_files import kept_secret
@@ -63,13 +64,14 @@ async def _csrf_failed(_scope: Scope, send: Send, _reason: object) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_web_app(settings: Settings, rate_limiter: RateLimiter) -> ASGIApp:
+def create_web_app(settings: Settings, rate_limiter: RateLimiter, limits: Storage) -> ASGIApp:
     """The app to mount at /app. `rate_limiter` is the entry point's, so a client's chat
-    messages count against one limit, whichever way they come in."""
+    messages count against one limit, whichever way they come in; failed sign-ins are counted
+    in `limits`, the same storage."""
     web = FastAPI(title="Reflect web app", docs_url=None, redoc_url=None, openapi_url=None)
     web.state.settings = settings
     web.state.rate_limiter = rate_limiter
-    web.state.login_limiter = LoginLimiter(settings.login_rate_limit)
+    web.state.login_limiter = LoginLimiter(settings.login_rate_limit, limits)
     for routes in (routes_account, routes_client, routes_therapist, routes_clinician, routes_admin):
         web.include_router(routes.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")

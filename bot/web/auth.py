@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from limits import parse as parse_rate
-from limits.storage import MemoryStorage
+from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -104,10 +104,10 @@ class LoginLimiter:
     """Failed sign-ins per email and per IP address, in a moving window: once either is over
     the rate, sign-in is refused (even with the right password) until the window moves on."""
 
-    def __init__(self, rate: str) -> None:
+    def __init__(self, rate: str, storage: Storage) -> None:
         self._rate = parse_rate(rate)
         # The limiter holds its storage weakly: this keeps it alive.
-        self._storage = MemoryStorage()
+        self._storage = storage
         self._limiter = MovingWindowRateLimiter(self._storage)
 
     def _keys(self, email: str, ip: str) -> tuple[tuple[str, str], ...]:

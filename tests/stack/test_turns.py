@@ -3,6 +3,7 @@ and a burst of messages racing to open a conversation."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.api.app import create_app
 from bot.escalation.reply import SAFETY_QUESTION
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, rate_storage
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Conversation, Message
@@ -86,11 +87,9 @@ def test_a_message_refused_by_the_rate_limit_is_taken_in_place_when_resent(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("limited-resend")
-    # The same stack, behind an in-process entry point whose bucket holds one message and
-    # refills by the test's own clock.
-    now = [0.0]
+    # The same stack, behind an in-process entry point that takes one message a second.
     app = create_app(stack.settings)
-    app.state.rate_limiter = RateLimiter(1, 60.0, clock=lambda: now[0])
+    app.state.rate_limiter = RateLimiter(1, 1.0, rate_storage(""))
     with TestClient(app) as entry:
 
         def send(text: str, message_id: str) -> httpx.Response:
@@ -107,7 +106,7 @@ def test_a_message_refused_by_the_rate_limit_is_taken_in_place_when_resent(
             "how do i start",
             "rate_limited",
         )
-        now[0] += 60.0
+        time.sleep(float(limited.headers["Retry-After"]))
         assert send("how do i start", "b").status_code == 200
 
     stored = [(m.text, m.status) for m in client_messages(stack, "limited-resend")]

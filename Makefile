@@ -27,14 +27,23 @@ export REFLECT_TRACKER_DB ?= var/tracker.db
 run: $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 	$(BIN)/reflect run --demo-client demo
 
+# The NLU cross-validation runs beside pytest, on one core of its own (TensorFlow's threads are
+# capped for it), as most tests wait on servers rather than compute; each prints when it ends.
 test: $(STAMP) /usr/bin/chromium
 	$(BIN)/ruff check .
 	$(BIN)/rasa data validate --fail-on-warning --quiet
 	$(MAKE) --no-print-directory train
+	$(MAKE) --no-print-directory -j2 --output-sync=target checks nlu-cv-one-core
+
+.PHONY: checks nlu-cv-one-core
+checks:
 	$(BIN)/python -m pytest
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories \
 		--fail-on-prediction-errors --out var/results/core
-	$(MAKE) --no-print-directory nlu-cv
+
+nlu-cv-one-core:
+	TF_INTRA_OP_PARALLELISM_THREADS=1 TF_INTER_OP_PARALLELISM_THREADS=1 \
+		$(MAKE) --no-print-directory nlu-cv
 
 # 5-fold cross-validation of the NLU data (trains five NLU models); fails below macro-F1 0.90.
 nlu-cv: $(STAMP)
@@ -49,6 +58,7 @@ bench: $(STAMP) $(MODEL) $(DETECTOR) $(REPLY_CHECK)
 	$(BIN)/reflect guard reply-eval
 	$(BIN)/python -m benchmarks.escalation
 	$(BIN)/python -m benchmarks.latency
+	$(BIN)/python -m benchmarks.scale
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -34,7 +34,7 @@ import httpx
 
 from bot.rasa_endpoints import write_endpoints
 from bot.settings import PROJECT_DIR, Settings
-from bot.stack import Stack
+from bot.stack import Stack, rasa_command
 from bot.storage.accounts import add_client
 from bot.storage.db import session_scope
 from bot.storage.schema import ensure_schema
@@ -169,20 +169,7 @@ def _start_bare_rasa(settings: Settings, port: int, log: Path) -> subprocess.Pop
     bare = replace(settings, tracker_db=str(settings.var_dir / "bare-tracker.db"))
     endpoints = write_endpoints(bare, settings.var_dir / "bare-endpoints.yml")
     env = {**os.environ, **bare.child_environment()}
-    command = [
-        str(Path(sys.executable).parent / "rasa"),
-        "run",
-        "--model",
-        str(MODEL),
-        "--port",
-        str(port),
-        "--interface",
-        "127.0.0.1",
-        "--endpoints",
-        str(endpoints),
-        "--credentials",
-        str(PROJECT_DIR / "credentials.yml"),
-    ]
+    command = rasa_command(bare, MODEL, port, endpoints)
     with log.open("wb") as out:
         return subprocess.Popen(
             command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_DIR

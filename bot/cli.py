@@ -222,6 +222,40 @@ def cmd_worker(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rasa(args: argparse.Namespace) -> int:
+    """One Rasa server as a container runs it: its endpoints file written from the settings,
+    then `rasa run` in this process's place, on REFLECT_RASA_PORT."""
+    from bot.rasa_endpoints import write_endpoints
+    from bot.stack import rasa_command
+
+    settings = _settings()
+    endpoints = write_endpoints(settings, private_dir(settings.var_dir / "run") / "endpoints.yml")
+    command = rasa_command(settings, args.model, settings.rasa_port, endpoints, args.interface)
+    os.execv(command[0], command)
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """Writes docker-compose.yml and kubernetes.yml (bot/deploy.py) into --out."""
+    from bot.deploy import write
+
+    for path in write(args.out, args.image, dict(os.environ)):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_events(_args: argparse.Namespace) -> int:
+    """Stores Rasa's tracker events from RabbitMQ (`reflect run` starts it when
+    REFLECT_RABBITMQ_URL is set); runs until it is stopped."""
+    settings = _settings()
+    if not settings.rabbitmq_url:
+        print("error: REFLECT_RABBITMQ_URL is not set: there is no event broker", file=sys.stderr)
+        return 1
+    from bot.events import run_forever
+
+    run_forever(settings)
+    return 0
+
+
 def _describe(escalation: Escalation, deliveries: Sequence[DeliveryStatus] = ()) -> str:
     who = f" by {escalation.clinician}" if escalation.clinician else ""
     who += "" if escalation.urgent else " (not urgent: the client said it can wait)"
@@ -392,6 +426,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="deliver escalation notifications (run starts it)")
     worker.set_defaults(func=cmd_worker)
+    events = commands.add_parser(
+        "events", help="store Rasa's tracker events from RabbitMQ for the review"
+    )
+    events.set_defaults(func=cmd_events)
+    deploy = commands.add_parser(
+        "deploy", help="write docker-compose.yml and Kubernetes manifests for an image"
+    )
+    deploy.add_argument("--image", required=True, help="the image the Dockerfile built")
+    deploy.add_argument("--out", type=Path, default=Path("deploy"))
+    deploy.set_defaults(func=cmd_deploy)
+    rasa = commands.add_parser("rasa", help="one Rasa server, as a container runs it")
+    rasa.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    rasa.add_argument("--interface", default="0.0.0.0", help="where it listens (default: all)")
+    rasa.set_defaults(func=cmd_rasa)
 
     escalations = commands.add_parser(
         "escalations", help="list, acknowledge and resolve escalations"

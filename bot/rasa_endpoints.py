@@ -51,6 +51,19 @@ def lock_store(redis_url: str) -> dict[str, Any]:
     return store
 
 
+def event_broker(rabbitmq_url: str, queue: str) -> dict[str, Any]:
+    """Rasa's PikaEventBroker, publishing to `queue`, which `reflect events` reads."""
+    parts = urlsplit(rabbitmq_url)
+    return {
+        "type": "pika",
+        "url": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5672,
+        "username": unquote(parts.username or "guest"),
+        "password": unquote(parts.password or "guest"),
+        "queues": [queue],
+    }
+
+
 def endpoints(settings: Settings) -> dict[str, Any]:
     """The endpoints file's contents, as a dict."""
     config: dict[str, Any] = {
@@ -59,6 +72,8 @@ def endpoints(settings: Settings) -> dict[str, Any]:
     }
     if settings.redis_url:
         config["lock_store"] = lock_store(settings.redis_url)
+    if settings.rabbitmq_url:
+        config["event_broker"] = event_broker(settings.rabbitmq_url, settings.events_queue)
     return config
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.storage.conversations import as_utc
@@ -28,6 +28,7 @@ from bot.storage.models import (
     JournalEntry,
     Message,
     MessageNote,
+    TrackerEvent,
 )
 
 PRIVATE_ENTRY = "private entry"
@@ -43,6 +44,52 @@ class NotYours(LookupError):
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How Rasa read one client message, from its published events (`reflect events`): the
+    intent and its confidence (0-1), then the actions it ran and the slots it filled (names
+    only) before the client's next message."""
+
+    intent: str | None
+    confidence: float | None
+    actions: list[str] = field(default_factory=list)
+    slots: list[str] = field(default_factory=list)
+
+
+# Rasa's "wait for the client" action ends every turn: it says nothing about the reading.
+_LISTEN = "action_listen"
+
+
+def readings(session: Session, sender_id: str, message_ids: list[int]) -> dict[int, Reading]:
+    """The reading of each of these messages that Rasa published, by message id; empty when
+    no event broker runs."""
+    first = session.scalar(
+        select(func.min(TrackerEvent.at)).where(
+            TrackerEvent.sender_id == sender_id,
+            TrackerEvent.kind == "user",
+            TrackerEvent.message_id.in_(message_ids),
+        )
+    )
+    if first is None:
+        return {}
+    found: dict[int, Reading] = {}
+    current: Reading | None = None
+    for event in session.scalars(
+        select(TrackerEvent)
+        .where(TrackerEvent.sender_id == sender_id, TrackerEvent.at >= first)
+        .order_by(TrackerEvent.at, TrackerEvent.id)
+    ):
+        if event.kind == "user":
+            current = None
+            if event.message_id in message_ids:
+                current = found[event.message_id] = Reading(event.intent, event.confidence)
+        elif current is not None and event.kind == "action" and event.action != _LISTEN:
+            current.actions.append(event.action)
+        elif current is not None and event.kind == "slot":
+            current.slots.append(event.slot)
+    return found
+
+
+@dataclass(frozen=True)
 class TranscriptLine:
     """One message as the therapist sees it: `text` is PRIVATE_ENTRY when `hidden`."""
 
@@ -51,6 +98,7 @@ class TranscriptLine:
     blocked: BlockedReply | None
     notes: list[MessageNote]
     escalations: list[Escalation] = field(default_factory=list)
+    reading: Reading | None = None
 
     @property
     def text(self) -> str:
@@ -200,6 +248,7 @@ def transcript(
         select(MessageNote).where(MessageNote.message_id.in_(ids)).order_by(MessageNote.id)
     ):
         notes.setdefault(note.message_id, []).append(note)
+    read = readings(session, client.id, ids)
     lines = []
     for m in messages:
         held = blocked.get(m.id)
@@ -214,6 +263,7 @@ def transcript(
                 blocked=None if hidden else held,
                 notes=notes.get(m.id, []),
                 escalations=opened_by.get(m.id, []),
+                reading=None if hidden else read.get(m.id),
             )
         )
     return lines

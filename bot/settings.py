@@ -41,10 +41,27 @@ class Settings:
     # redis://[:password@]host:port/db: Rasa's lock store and the rate limits (per client and
     # sign-in), shared by every replica. Empty: in-memory, right for one process of each.
     redis_url: str = ""
+    # amqp://user:password@host:5672: Rasa publishes every tracker event there (its event
+    # broker), and `reflect events` stores what the review shows. Empty: no broker.
+    rabbitmq_url: str = ""
+    # The durable queue Rasa publishes to and `reflect events` reads.
+    events_queue: str = "reflect_events"
     host: str = "127.0.0.1"
     port: int = 8000
     rasa_port: int = 5005
+    # How many Rasa servers `reflect run` starts, on rasa_port, rasa_port + 1, ...; more than
+    # one needs redis_url (Rasa's lock store). Each conversation keeps to one server, and
+    # moves to the next while its own is down.
+    rasa_replicas: int = 1
+    # Rasa servers run elsewhere (one per pod, say), comma-separated, in a fixed order:
+    # replaces the loopback ones above.
+    rasa_urls: str = ""
+    # uvicorn worker processes of the entry point; more than one needs redis_url.
+    entry_workers: int = 1
     action_port: int = 5055
+    # The action server's webhook when it runs elsewhere (its own container); empty: the one
+    # `reflect run` starts on 127.0.0.1:action_port.
+    action_server_url: str = ""
     rasa_timeout_s: float = 30.0
     # Token for Rasa's HTTP API (pausing a conversation); empty: one kept in var_dir is used.
     rasa_api_token: str = ""
@@ -119,6 +136,18 @@ class Settings:
                         f"REFLECT_{name.upper()} is not a database URL such as "
                         "postgresql://user:password@host:5432/name"
                     ) from None
+        if not self.redis_url and (len(self.rasa_servers) > 1 or self.entry_workers > 1):
+            raise SettingsError(
+                "several Rasa servers or entry-point workers need REFLECT_REDIS_URL: Rasa's "
+                "lock store and the rate limits must be shared between them"
+            )
+        if self.rasa_replicas < 1 or self.entry_workers < 1:
+            raise SettingsError("REFLECT_RASA_REPLICAS and REFLECT_ENTRY_WORKERS must be >= 1")
+        if self.rabbitmq_url and not self.rabbitmq_url.startswith(("amqp://", "amqps://")):
+            raise SettingsError(
+                "REFLECT_RABBITMQ_URL must start with amqp:// or amqps://, "
+                "such as amqp://guest:guest@127.0.0.1:5672"
+            )
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://")):
             raise SettingsError(
                 "REFLECT_REDIS_URL must start with redis:// or rediss://, "
@@ -156,12 +185,21 @@ class Settings:
         return self.tracker_db or str(self.var_dir / "tracker.db")
 
     @property
-    def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+    def tracker_database_url(self) -> str:
+        """Rasa's tracker store as a SQLAlchemy URL: the server's, or the SQLite file's."""
+        path = self.config_path(Path(self.tracker_db_path))
+        return self.tracker_store_url or f"sqlite:///{path}"
+
+    @property
+    def rasa_servers(self) -> tuple[str, ...]:
+        """Every Rasa server's base URL, in a fixed order (bot/rasa_client.py routes by it)."""
+        if self.rasa_urls:
+            return tuple(url.strip().rstrip("/") for url in self.rasa_urls.split(",") if url)
+        return tuple(f"http://127.0.0.1:{self.rasa_port + n}" for n in range(self.rasa_replicas))
 
     @property
     def action_url(self) -> str:
-        return f"http://127.0.0.1:{self.action_port}/webhook"
+        return self.action_server_url or f"http://127.0.0.1:{self.action_port}/webhook"
 
     @property
     def entry_url(self) -> str:

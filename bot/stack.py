@@ -23,7 +23,15 @@ from bot.rasa_endpoints import write_endpoints
 from bot.settings import PROJECT_DIR, Settings
 
 # In start order; they stop in reverse, the entry point first, so no message arrives mid-shutdown.
-NAMES = ("actions", "rasa", "worker", "entry")
+# With REFLECT_RASA_REPLICAS above 1, the further Rasa servers are rasa-2, rasa-3, ...
+# With REFLECT_RABBITMQ_URL, `reflect events` runs too, as "events", after the worker.
+NAMES = ("actions", "rasa", "worker", "events", "entry")
+
+
+def rasa_name(replica: int) -> str:
+    """The child name of Rasa server number `replica` (0 is plain "rasa")."""
+    return "rasa" if replica == 0 else f"rasa-{replica + 1}"
+
 
 # A child that dies is restarted after 1 s, then 2, 4 ... up to the cap while it keeps dying;
 # once it has run STABLE_S without dying, its next death waits 1 s again.
@@ -34,6 +42,54 @@ PROBE_TIMEOUT_S = 0.5
 SUPERVISOR_LOG = "supervisor.log"
 
 logger = logging.getLogger(__name__)
+
+
+def actions_command(port: int) -> list[str]:
+    """The action server's arguments after the Python interpreter."""
+    return ["-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def entry_command(host: str, port: int, workers: int) -> list[str]:
+    """The entry point's arguments after the Python interpreter: uvicorn with `workers`
+    processes. Rasa pins an old websockets that uvicorn cannot use; no websocket is needed."""
+    return [
+        "-m",
+        "uvicorn",
+        "bot.api.app:create_app",
+        "--factory",
+        "--ws",
+        "none",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
+def rasa_command(
+    settings: Settings, model: Path, port: int, endpoints: Path, interface: str = "127.0.0.1"
+) -> list[str]:
+    """`rasa run` of the model as Reflect runs it: the REST channel and, for pausing a
+    conversation while a clinician is joined, the HTTP API behind its token."""
+    return [
+        str(Path(sys.executable).parent / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        interface,
+        "--port",
+        str(port),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(PROJECT_DIR / "credentials.yml"),
+        "--enable-api",
+        # One argument: a token may start with "-", which would read as an option.
+        f"--auth-token={api_token(settings)}",
+    ]
 
 
 class StackError(RuntimeError):
@@ -112,54 +168,21 @@ class Stack:
         bin_dir = Path(sys.executable).parent
         return {
             "actions": (
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(s.action_port),
-                ],
+                [sys.executable, *actions_command(s.action_port)],
                 f"http://127.0.0.1:{s.action_port}/health",
             ),
-            "rasa": (
-                [
-                    str(bin_dir / "rasa"),
-                    "run",
-                    "--model",
-                    str(self.model),
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(s.rasa_port),
-                    "--endpoints",
-                    str(self.endpoints_file),
-                    "--credentials",
-                    "credentials.yml",
-                    # The API is used to pause a conversation while a clinician is joined.
-                    "--enable-api",
-                    # One argument: a token may start with "-", which would read as an option.
-                    f"--auth-token={api_token(s)}",
-                ],
-                s.rasa_url,
-            ),
+            **{
+                rasa_name(n): (
+                    rasa_command(s, self.model, s.rasa_port + n, self.endpoints_file),
+                    server,
+                )
+                # Servers given by REFLECT_RASA_URLS run elsewhere: none is started here.
+                for n, server in enumerate(() if s.rasa_urls else s.rasa_servers)
+            },
             "worker": ([str(bin_dir / "reflect"), "worker"], None),
+            **({"events": ([str(bin_dir / "reflect"), "events"], None)} if s.rabbitmq_url else {}),
             "entry": (
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bot.api.app:create_app",
-                    "--factory",
-                    # Rasa pins an old websockets that uvicorn cannot use; no websocket is needed.
-                    "--ws",
-                    "none",
-                    "--host",
-                    s.host,
-                    "--port",
-                    str(s.port),
-                ],
+                [sys.executable, *entry_command(s.host, s.port, s.entry_workers)],
                 f"{s.entry_url}/healthz",
             ),
         }
@@ -178,7 +201,7 @@ class Stack:
             write_endpoints(self.settings, self.endpoints_file)
             now = time.monotonic()
             for name, (command, url) in self._commands().items():
-                if name in (only or NAMES):
+                if name.split("-")[0] in (only or NAMES):
                     process = self._spawn(name, command)
                     self.children[name] = Child(name, command, url, process, now)
                     self._log.info("started %s as pid %d", name, process.pid)
@@ -360,7 +383,7 @@ class Stack:
         self._stopping = True
         if self.children:
             self._log.info("stopping %s", ", ".join(reversed(self.children)))
-        for name in reversed(NAMES):
+        for name in reversed(list(self.children)):
             self.stop_process(name)
         self._close_log()
         if self._http is not None:

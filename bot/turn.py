@@ -35,6 +35,7 @@ from bot.escalation.reply import (
     english_only,
     joined_crisis_reply,
     other_language_reply,
+    unsaved_crisis_reply,
 )
 from bot.interjections import answering_metadata
 from bot.rasa_client import BotReply
@@ -238,7 +239,11 @@ def _answer(
             risk.level
         )
     # Rasa says nothing to some messages (a "yes" to nothing); the client never gets silence.
-    metadata = {**to_metadata(risk), **answering_metadata(reading.question)}
+    metadata = {
+        **to_metadata(risk),
+        **answering_metadata(reading.question),
+        rasa_client.MESSAGE_ID_KEY: stored.id,
+    }
     replies = _assistant_replies(session, settings, client.id, stored, metadata, in_line) or [
         BotReply(LISTENING)
     ]
@@ -258,6 +263,16 @@ def _guard(reply: BotReply, user_level: str) -> tuple[BotReply, str, ReplyVerdic
     if verdict.verdict == "allow":
         return reply, reply.text, None
     return BotReply(replacement_for(verdict)), reply.text, verdict
+
+
+def storage_down_reply(settings: Settings, text: str) -> str | None:
+    """What a message gets while the database cannot be reached: a crisis or a disclosure of
+    abuse, read without its context, gets the crisis lines and the plain fact that nothing was
+    saved and nobody told; anything else gets None (the caller answers 503, try again)."""
+    risk = assess_risk(text)
+    if risk.level != "crisis":
+        return None
+    return unsaved_crisis_reply(settings, _reply_kinds(risk, None))
 
 
 def _reply_kinds(risk: RiskAssessment, active: Escalation | None) -> frozenset[LineKind]:
@@ -284,9 +299,7 @@ def _assistant_replies(
     try:
         if not resumed:
             raise rasa_client.AssistantUnavailable("the paused conversation could not be resumed")
-        return rasa_client.send(
-            settings.rasa_url, client_id, stored.text, metadata, settings.rasa_timeout_s
-        )
+        return rasa_client.send(settings, client_id, stored.text, metadata, settings.rasa_timeout_s)
     except rasa_client.AssistantUnavailable as error:
         stored.status = "undelivered"
         session.commit()
@@ -320,10 +333,10 @@ def _crisis_replies(
     if forward:
         try:
             rasa_client.send(
-                settings.rasa_url,
+                settings,
                 client_id,
                 _within(stored.text, settings.max_message_bytes),
-                to_metadata(risk),
+                {**to_metadata(risk), rasa_client.MESSAGE_ID_KEY: stored.id},
                 settings.crisis_rasa_timeout_s,
             )
         except rasa_client.AssistantUnavailable:

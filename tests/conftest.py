@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from bot.storage.accounts import add_client, add_therapist
 from bot.storage.db import engine_for, session_scope
@@ -66,7 +67,10 @@ def postgres_database() -> Iterator[str]:
     """A new, empty database on the local PostgreSQL server, dropped afterwards; its URL.
     Fails (never skips) when the server cannot be reached."""
     name = f"reflect_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True)
+    # No pool: a connection kept from before a restart of the server would fail the drop.
+    admin = create_engine(
+        f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT", future=True, poolclass=NullPool
+    )
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = f"{POSTGRES}/{name}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-import httpx
 from fastapi import Depends, FastAPI
 
+from bot import rasa_client
 from bot.api import messages, transcript
 from bot.api.deps import get_settings
 from bot.api.errors import install_error_handlers
@@ -49,13 +49,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", response_model=HealthOut)
     def health(settings: Settings = Depends(get_settings)) -> HealthOut:
-        """Up when the entry point runs; `assistant` says whether Rasa answers too, and
-        `escalation_contacts` whether the on-call file, as it is now, can reach anyone."""
-        try:
-            httpx.get(settings.rasa_url, timeout=2).raise_for_status()
-            assistant = "up"
-        except httpx.HTTPError:
-            assistant = "down"
+        """Up when the entry point runs; `assistant` says whether every Rasa server answers
+        (up), some (degraded) or none (down), and `escalation_contacts` whether the on-call
+        file, as it is now, can reach anyone."""
+        answering = rasa_client.answering(settings)
+        servers = len(settings.rasa_servers)
+        assistant = "up" if answering == servers else "degraded" if answering else "down"
         return HealthOut(
             status="ok",
             assistant=assistant,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -77,15 +77,6 @@ async def incoming_message(
     if len(message.text.encode("utf-8", "surrogatepass")) > limit:
         raise too_large(settings.max_message_bytes)
     return message
-
-
-def authenticated_client(
-    message: MessageIn = Depends(incoming_message),
-    authorization: str = Header(default=""),
-    session: Session = Depends(get_session),
-) -> Client:
-    """The enrolled client the message is from, checked against their bearer token."""
-    return client_with_token(session, message.client_id, authorization)
 
 
 def client_with_token(session: Session, client_id: str, authorization: str) -> Client:

@@ -45,6 +45,7 @@ class TranscriptOut(BaseModel):
 
 class HealthOut(BaseModel):
     status: str
+    # up | degraded (some Rasa servers answer) | down
     assistant: str
     # ok | none | example_only | no_fallback (bot/escalation/contact_check.py)
     escalation_contacts: ContactsStatus

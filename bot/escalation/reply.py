@@ -43,6 +43,11 @@ WHO_KNOWS: dict[Reach, str] = {
         "of these lines now."
     ),
 }
+# When the database cannot be reached, nothing is stored and nobody can be told: said plainly.
+UNSAVED = (
+    "Part of this service is down right now, so I couldn't save your message or let anyone "
+    "from your care team know. Please don't wait for us: reach out to one of these lines now."
+)
 THERAPIST_TOO = "I'm letting your therapist know as well."
 STILL_HERE = "I'm still here and I read what you wrote."
 HANDED_OVER = "Of course."
@@ -95,7 +100,7 @@ OTHER_LANGUAGE_LINES = "If you are struggling or in danger, please reach someone
 def _lines(
     settings: Settings, client: Client | None, kind: LineKind = "crisis", intro: str = ""
 ) -> str:
-    locale = client.locale if client is not None else "US"
+    locale = client.locale if client is not None else ""  # "": the file's default locale
     lines = crisis_lines(settings.config_path(settings.crisis_resources_file), locale, kind)
     return (intro or LINE_INTROS[kind]) + "\n" + "\n".join(f"- {line}" for line in lines)
 
@@ -158,6 +163,15 @@ def crisis_reply(
     return support_reply(
         session, settings, client_id, opening, tuple(k for k in LINE_KINDS if k in kinds)
     )
+
+
+def unsaved_crisis_reply(settings: Settings, kinds: frozenset[LineKind]) -> str:
+    """The answer to a crisis while the database cannot be reached: no escalation could be
+    opened and nothing was stored, which it says, with the default locale's lines (the
+    client's own locale is in that database) and no safety plan."""
+    first = SAFETY_QUESTION if "crisis" in kinds else SAFEGUARDING_OPENING
+    lines = [_lines(settings, None, kind) for kind in LINE_KINDS if kind in kinds]
+    return "\n\n".join([f"{first} {UNSAVED}", *lines, NOT_A_PERSON])
 
 
 def joined_crisis_reply(

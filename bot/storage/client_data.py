@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, delete, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.review import conversations_of, escalations_of, when
@@ -33,6 +34,7 @@ from bot.storage.models import (
     PtgCheckin,
     ReadinessSnapshot,
     SafetyPlan,
+    TrackerEvent,
     User,
     WebSession,
 )
@@ -87,9 +89,10 @@ def export_client(session: Session, client: Client) -> dict[str, Any]:
     }
 
 
-def delete_account(session: Session, user: User, tracker_db: Path | None) -> int:
+def delete_account(session: Session, user: User, tracker_url: str | None) -> int:
     """Deletes the client's account and data as the module says; returns how many messages
-    were kept with escalation records. `tracker_db` is Rasa's SQLite tracker store, if any."""
+    were kept with escalation records. `tracker_url` is Rasa's SQL tracker store, if any (a
+    SQLite file that does not exist is left alone)."""
     client = session.get(Client, user.client_id)
     if client is None:
         raise LookupError(user.client_id)
@@ -110,6 +113,7 @@ def delete_account(session: Session, user: User, tracker_db: Path | None) -> int
     )
     for model in (JournalEntry, MoodRating, PtgCheckin, ReadinessSnapshot, SafetyPlan):
         session.execute(delete(model).where(model.client_id == client.id))
+    session.execute(delete(TrackerEvent).where(TrackerEvent.sender_id == client.id))
     session.execute(delete(MessageNote).where(MessageNote.message_id.in_(doomed)))
     session.execute(delete(BlockedReply).where(BlockedReply.message_id.in_(doomed)))
     session.execute(update(Message).where(Message.reply_to_id.in_(doomed)).values(reply_to_id=None))
@@ -136,14 +140,17 @@ def delete_account(session: Session, user: User, tracker_db: Path | None) -> int
         )
     else:
         session.delete(client)
-    if tracker_db is not None and tracker_db.exists():
-        _forget_in_tracker_store(tracker_db, client.id)
+    if tracker_url is not None:
+        _forget_in_tracker_store(tracker_url, client.id)
     return len(kept)
 
 
-def _forget_in_tracker_store(tracker_db: Path, sender_id: str) -> None:
+def _forget_in_tracker_store(tracker_url: str, sender_id: str) -> None:
     """Removes the client's events from Rasa's SQL tracker store (its `events` table)."""
-    engine = create_engine(f"sqlite:///{tracker_db}", future=True)
+    url = make_url(tracker_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+        return
+    engine = create_engine(url, future=True)
     try:
         with engine.begin() as connection:
             connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender_id})

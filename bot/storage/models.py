@@ -359,3 +359,26 @@ class AuditEvent(Base):
     # What it was done to: "client:sam", "escalation:3", "conversation:12".
     subject = Column(String(200), nullable=False)
     detail = Column(JSON, nullable=True)
+
+
+class TrackerEvent(Base):
+    """One event of a Rasa tracker, as Rasa's event broker published it (`reflect events`):
+    how the assistant read each turn, for the therapist's review. No text is kept here: a
+    message's words are in `messages`, and slot values, which may be a client's private
+    answers, are left out (only the slot's name)."""
+
+    __tablename__ = "tracker_events"
+
+    id = Column(Integer, primary_key=True)
+    # SHA-256 of the published body: an event delivered twice is stored once.
+    key = Column(String(64), nullable=False, unique=True)
+    sender_id = Column(String(64), nullable=False, index=True)
+    # The client message it answers (for a user event: the message itself), when known. No
+    # foreign key: events arrive later, and the message may have been deleted by then.
+    message_id = Column(Integer, nullable=True, index=True)
+    kind = Column(String(32), nullable=False)  # Rasa's event name: user, action, bot, slot ...
+    at = Column(Float, nullable=False)  # Rasa's timestamp (seconds since the epoch)
+    intent = Column(String(100), nullable=True)
+    confidence = Column(Float, nullable=True)
+    action = Column(String(100), nullable=True)  # an action's name, or the policy's choice
+    slot = Column(String(100), nullable=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -197,8 +196,7 @@ def delete(
             error='Type the word "delete" to confirm.',
         )
     user = db.get(User, viewer.id)
-    tracker = Path(settings.config_path(Path(settings.tracker_db_path)))
-    kept = delete_account(db, user, tracker)
+    kept = delete_account(db, user, settings.tracker_database_url)
     audit(
         db,
         viewer.actor,

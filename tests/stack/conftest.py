@@ -71,7 +71,7 @@ def stack_settings(var_dir: Path, **overrides: object) -> Settings:
         "rasa_port": free_port(),
         "action_port": free_port(),
         "rate_limit_burst": RATE_LIMIT,
-        # Slow, so a test that empties the bucket sees the next message refused.
+        # Slow, so a test that uses up the limit sees the next message refused.
         "rate_limit_refill_s": 60.0,
         "max_message_bytes": 8192,
         "webhook_secret": WEBHOOK_SECRET,
@@ -125,6 +125,16 @@ def post(stack: Stack, client: Enrolled, text: str) -> httpx.Response:
     )
 
 
+def send_with_id(stack: Stack, client: Enrolled, text: str, message_id: str) -> httpx.Response:
+    """POSTs a message with the id the client's app gave it (a resend keeps the id)."""
+    return httpx.post(
+        f"{stack.settings.entry_url}/v1/messages",
+        json={"client_id": client.client_id, "text": text, "client_message_id": message_id},
+        headers={"Authorization": f"Bearer {client.token}"},
+        timeout=60,
+    )
+
+
 def client_messages(stack: Stack, client_id: str) -> list[Message]:
     """The client's own messages as the entry point stored them, oldest first."""
     with session_scope(stack.settings.app_database_url) as session:
@@ -141,7 +151,7 @@ def client_messages(stack: Stack, client_id: str) -> list[Message]:
 def rasa_events(stack: Stack, sender: str) -> list[dict]:
     """The sender's events in Rasa's own tracker, read through Rasa's HTTP API."""
     response = httpx.get(
-        f"{stack.settings.rasa_url}/conversations/{sender}/tracker",
+        f"{stack.settings.rasa_servers[0]}/conversations/{sender}/tracker",
         params={"token": api_token(stack.settings)},
         timeout=30,
     )

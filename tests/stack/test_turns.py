@@ -18,7 +18,14 @@ from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Conversation, Message
 from tests.receivers import wait_for
-from tests.stack.conftest import Enrolled, Receivers, chat, client_messages, post
+from tests.stack.conftest import (
+    Enrolled,
+    Receivers,
+    chat,
+    client_messages,
+    post,
+    send_with_id,
+)
 from tests.stack.test_escalation import CRISIS, escalations_of, reflect
 
 CUT_DEEPER = "I have the razor, I'm going to cut deeper"
@@ -55,21 +62,12 @@ def test_a_crisis_while_a_clinician_is_joined_reaches_them_and_gives_the_client_
     reflect(stack, "escalations", "resolve", str(escalation.id), "--notes", "Stayed with them.")
 
 
-def _send(stack: Stack, client: Enrolled, text: str, message_id: str) -> httpx.Response:
-    return httpx.post(
-        f"{stack.settings.entry_url}/v1/messages",
-        json={"client_id": client.client_id, "text": text, "client_message_id": message_id},
-        headers={"Authorization": f"Bearer {client.token}"},
-        timeout=60,
-    )
-
-
 def test_a_resend_with_the_same_id_gets_the_same_answer_and_is_stored_once(
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("resender")
-    first = _send(stack, client, "hi there", "m-1")
-    again = _send(stack, client, "hi there", "m-1")
+    first = send_with_id(stack, client, "hi there", "m-1")
+    again = send_with_id(stack, client, "hi there", "m-1")
 
     assert first.status_code == again.status_code == 200
     assert [r["text"] for r in again.json()["replies"]] == [
@@ -120,7 +118,7 @@ def test_forty_messages_at_once_open_one_conversation(
     with ThreadPoolExecutor(max_workers=40) as pool:
         statuses = list(pool.map(lambda n: post(stack, client, f"line {n}").status_code, range(40)))
 
-    # The bucket lets a burst through and keeps the rest, refused, in the same conversation.
+    # The limit lets a burst through and keeps the rest, refused, in the same conversation.
     assert set(statuses) <= {200, 429} and 200 in statuses
     assert len(client_messages(stack, "burst")) == 40
     with session_scope(stack.settings.app_database_url) as session:
@@ -146,9 +144,9 @@ def test_other_words_under_a_used_id_are_a_new_message_and_a_crisis_in_them_is_a
     stack: Stack, enrol: Callable[..., Enrolled]
 ) -> None:
     client = enrol("reused-id")
-    assert _send(stack, client, "hi there", "n-1").status_code == 200
+    assert send_with_id(stack, client, "hi there", "n-1").status_code == 200
 
-    crisis = _send(stack, client, "I took all of my pills an hour ago", "n-1")
+    crisis = send_with_id(stack, client, "I took all of my pills an hour ago", "n-1")
 
     assert crisis.status_code == 200 and crisis.json()["resent"] is False
     assert "are you safe right now?" in " ".join(r["text"] for r in crisis.json()["replies"])

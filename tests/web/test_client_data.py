@@ -7,8 +7,10 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
+from bot.events import store
+from bot.storage.client_data import delete_account
 from bot.storage.db import session_scope
 from bot.storage.journal import Answer, save_entry
 from bot.storage.models import (
@@ -19,6 +21,7 @@ from bot.storage.models import (
     Message,
     MoodRating,
     SafetyPlan,
+    TrackerEvent,
     User,
     utcnow,
 )
@@ -287,3 +290,33 @@ def test_deletion_removes_the_invitation_and_the_trail_names_the_client_by_id(
         actors = {e.actor for e in session.scalars(select(AuditEvent))}
     assert actors and all(a.startswith("client:") for a in actors)
     assert not any("leaving@example.org" in a for a in actors)
+
+
+def test_deletion_forgets_the_clients_tracker_events_in_both_databases(
+    db_url: str, postgres_url: str, account: Callable[..., Account]
+) -> None:
+    """Scaled, Rasa's tracker store is on PostgreSQL; its events and the assistant's readings
+    kept by `reflect events` go with the account."""
+    client = account("leaving@example.org", "client")
+    tracker = create_engine(postgres_url, future=True)
+    with tracker.begin() as connection:  # the part of Rasa's table that matters here
+        connection.execute(text("CREATE TABLE events (id serial, sender_id text, type_name text)"))
+        connection.execute(
+            text(
+                "INSERT INTO events (sender_id, type_name) VALUES (:a, 'user'), ('other', 'user')"
+            ),
+            {"a": client.client_id},
+        )
+    with session_scope(db_url) as session:
+        for sender in (client.client_id, "other"):
+            body = {"sender_id": sender, "event": "user", "timestamp": 1.0}
+            store(session, json.dumps(body).encode())
+    with session_scope(db_url) as session:
+        user = session.scalars(select(User).where(User.email == client.email)).one()
+        delete_account(session, user, postgres_url)
+    with tracker.connect() as connection:
+        left = connection.execute(text("SELECT sender_id FROM events")).scalars().all()
+    tracker.dispose()
+    assert left == ["other"]
+    with session_scope(db_url) as session:
+        assert session.scalars(select(TrackerEvent.sender_id)).all() == ["other"]

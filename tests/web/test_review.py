@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
 
+from bot.events import store
+from bot.rasa_client import MESSAGE_ID_KEY
 from bot.storage.conversations import current_conversation, record
 from bot.storage.db import session_scope
 from bot.storage.journal import Answer, save_entry
@@ -215,3 +218,37 @@ def test_free_writing_paragraphs_are_hidden_but_a_short_reply_elsewhere_is_not(
         lines = transcript(session, found, own_conversation(session, found, conversation.id))
         shown = [line.text for line in lines]
     assert shown == ["ok", PRIVATE_ENTRY, PRIVATE_ENTRY, "done"]
+
+
+def test_transcript_shows_how_the_assistant_read_each_shown_message(
+    db_url: str, reader: Browser, client: Account
+) -> None:
+    history = seed_history(db_url, client.client_id or "", private_answer=SECRET)
+    with session_scope(db_url) as session:
+        alarm = session.scalars(
+            select(Message).where(Message.text == "i don't want to be here anymore")
+        ).one()
+        sender = client.client_id or ""
+        # What Rasa's event broker would have published for the private answer and the alarm.
+        for n, (message_id, intent) in enumerate(
+            [(history.message_id, "inform"), (alarm.id, "crisis")]
+        ):
+            at = 1796100000.0 + 10 * n
+            for event in (
+                {
+                    "event": "user",
+                    "timestamp": at,
+                    "parse_data": {"intent": {"name": intent, "confidence": 0.91}},
+                    "metadata": {MESSAGE_ID_KEY: message_id},
+                },
+                {"event": "action", "timestamp": at + 1, "name": "action_crisis_support"},
+                {"event": "slot", "timestamp": at + 2, "name": "in_crisis", "value": True},
+                {"event": "action", "timestamp": at + 3, "name": "action_listen"},
+            ):
+                store(session, json.dumps({"sender_id": sender, **event}).encode())
+    page = _transcript(reader, client, history)
+    assert page.text.count("Read as ") == 1  # not for the private answer
+    assert "Read as crisis (0.91)." in page.text
+    assert "Then: action_crisis_support." in page.text
+    assert "Filled: in_crisis." in page.text
+    assert "action_listen" not in page.text

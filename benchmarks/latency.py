@@ -86,7 +86,8 @@ class Target:
             response = await http.post(
                 f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
             )
-        response.raise_for_status()
+        if response.status_code != 200:  # the code and detail say which part gave way
+            raise RuntimeError(f"{self.name} answered {response.status_code}: {response.text}")
         return (time.perf_counter() - started) * 1000
 
 

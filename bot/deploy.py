@@ -90,8 +90,6 @@ def config(rasa_replicas: int) -> dict[str, str]:
         "REFLECT_ACTION_SERVER_URL": f"http://actions:{ACTION_PORT}/webhook",
         "REFLECT_HOST": "0.0.0.0",
         "REFLECT_PORT": str(ENTRY_PORT),
-        "REFLECT_DB_POOL_SIZE": "5",
-        "REFLECT_DB_MAX_OVERFLOW": "10",
     }
 
 

@@ -36,8 +36,10 @@ class Settings:
     tracker_store_url: str = ""
     # Connections each process keeps open to a database server, and how many more it may
     # open at a busy moment: the app's engine and Rasa's tracker store alike (not SQLite).
-    db_pool_size: int = 5
-    db_max_overflow: int = 10
+    # Together 40, the threads an entry-point worker runs turns on (anyio's default), so no
+    # turn waits for a connection; a smaller pool ran out under 100 clients (`make bench`).
+    db_pool_size: int = 10
+    db_max_overflow: int = 30
     # redis://[:password@]host:port/db: Rasa's lock store and the rate limits (per client and
     # sign-in), shared by every replica. Empty: in-memory, right for one process of each.
     redis_url: str = ""

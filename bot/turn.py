@@ -299,7 +299,10 @@ def _assistant_replies(
     try:
         if not resumed:
             raise rasa_client.AssistantUnavailable("the paused conversation could not be resumed")
-        return rasa_client.send(settings, client_id, stored.text, metadata, settings.rasa_timeout_s)
+        text = stored.text
+        # No pooled connection is held while Rasa thinks (seconds, under load).
+        session.commit()
+        return rasa_client.send(settings, client_id, text, metadata, settings.rasa_timeout_s)
     except rasa_client.AssistantUnavailable as error:
         stored.status = "undelivered"
         session.commit()
@@ -331,12 +334,14 @@ def _crisis_replies(
     what was written is kept; its replies are not used. Otherwise Rasa is not asked at all.
     """
     if forward:
+        text, metadata = stored.text, {**to_metadata(risk), rasa_client.MESSAGE_ID_KEY: stored.id}
+        session.commit()  # no pooled connection is held while Rasa is waited for
         try:
             rasa_client.send(
                 settings,
                 client_id,
-                _within(stored.text, settings.max_message_bytes),
-                {**to_metadata(risk), rasa_client.MESSAGE_ID_KEY: stored.id},
+                _within(text, settings.max_message_bytes),
+                metadata,
                 settings.crisis_rasa_timeout_s,
             )
         except rasa_client.AssistantUnavailable:

@@ -31,13 +31,16 @@ def get_rate_limiter(request: Request) -> RateLimiter:
     return request.app.state.rate_limiter
 
 
+def new_session(settings: Settings) -> Session:
+    """A session on the app's database; its user commits at the points that must be durable,
+    and closes it (it is a context manager)."""
+    return sessionmaker(engine_for(settings.app_database_url), future=True)()
+
+
 def get_session(settings: Settings = Depends(get_settings)) -> Iterator[Session]:
-    """A session per request; handlers commit themselves, at the points that must be durable."""
-    session = sessionmaker(engine_for(settings.app_database_url), future=True)()
-    try:
+    """A session per request, closed after the response."""
+    with new_session(settings) as session:
         yield session
-    finally:
-        session.close()
 
 
 def too_large(limit: int) -> ApiError:

@@ -8,14 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session
 
 from bot.api.deps import (
     client_with_token,
     get_rate_limiter,
-    get_session,
     get_settings,
     incoming_message,
+    new_session,
 )
 from bot.api.errors import ApiError
 from bot.api.schemas import ButtonOut, MessageIn, MessageOut, ReplyOut
@@ -35,7 +34,6 @@ log = logging.getLogger("reflect.entry")
 @router.post("/v1/messages", response_model=MessageOut)
 def post_message(
     message: Annotated[MessageIn, Depends(incoming_message)],
-    session: Annotated[Session, Depends(get_session)],
     settings: Annotated[Settings, Depends(get_settings)],
     limiter: Annotated[RateLimiter, Depends(get_rate_limiter)],
     authorization: Annotated[str, Header()] = "",
@@ -43,12 +41,17 @@ def post_message(
     """One turn. While the database cannot be reached, 503 `storage_unavailable`: the message
     was not stored, and a crisis in it is answered in `detail` with the crisis lines and the
     plain fact that nobody could be told (the client cannot even be checked then, and the
-    lines are public)."""
+    lines are public).
+
+    The session is opened and closed here, in the thread that runs the turn: closed by a
+    dependency instead, its connection could wait for a free thread while every thread waits
+    for a connection (FastAPI's sync dependencies share the turns' thread pool)."""
     try:
-        client = client_with_token(session, message.client_id, authorization)
-        result = take_turn(
-            session, settings, limiter, client, message.text, message.client_message_id
-        )
+        with new_session(settings) as session:
+            client = client_with_token(session, message.client_id, authorization)
+            result = take_turn(
+                session, settings, limiter, client, message.text, message.client_message_id
+            )
     except TurnRefused as refused:
         headers = {"Retry-After": str(refused.retry_after_s)} if refused.retry_after_s else None
         raise ApiError(STATUS[refused.code], refused.code, refused.detail, headers) from refused

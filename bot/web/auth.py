@@ -9,7 +9,7 @@ library (REFLECT_LOGIN_RATE_LIMIT).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -17,10 +17,10 @@ from fastapi import Depends, Request
 from limits import parse as parse_rate
 from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from bot.api.deps import get_session, get_settings
 from bot.settings import Settings
-from bot.storage.db import engine_for
 from bot.storage.models import User
 from bot.storage.users import Role, session_user
 
@@ -63,20 +63,9 @@ class Viewer:
         return cls(user.id, user.email, user.name, user.role, user.client_id, user.therapist_id)
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def get_db(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
-    """A session per request; routes commit what must be durable."""
-    session = sessionmaker(engine_for(settings.app_database_url), future=True)()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-Db = Annotated[Session, Depends(get_db)]
+# The entry point's: a session per request (routes commit what must be durable), and the
+# settings of the app that serves it.
+Db = Annotated[Session, Depends(get_session)]
 CurrentSettings = Annotated[Settings, Depends(get_settings)]
 
 

@@ -13,11 +13,11 @@ from collections.abc import AsyncIterator, Callable
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.deps import new_session
 from bot.settings import Settings
-from bot.storage.db import engine_for
 from bot.storage.models import Message
 
 POLL_S = 0.5
@@ -40,7 +40,7 @@ def message_stream(
     {id, sender, label, text}, until the browser goes away."""
 
     def batch(after_id: int) -> list[dict[str, object]]:
-        with sessionmaker(engine_for(settings.app_database_url), future=True)() as session:
+        with new_session(settings) as session:
             return [
                 {"id": m.id, "sender": m.sender, "label": SENDERS[m.sender], "text": m.text}
                 for m in fetch(session, after_id)

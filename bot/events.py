@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import aio_pika
@@ -121,7 +122,8 @@ async def consume(settings: Settings, stop: asyncio.Event) -> None:
 
 def delete_queue(rabbitmq_url: str, queue: str) -> None:
     """Deletes a durable queue (and what waits in it): for a test or benchmark's own queue,
-    which would otherwise go on filling with every later event."""
+    which would otherwise go on filling with every later event. It runs on a thread of its own,
+    so it works whether or not an event loop is running in the caller's."""
 
     async def delete() -> None:
         connection = await aio_pika.connect(rabbitmq_url)
@@ -129,7 +131,8 @@ def delete_queue(rabbitmq_url: str, queue: str) -> None:
             channel = await connection.channel()
             await channel.queue_delete(queue)
 
-    asyncio.run(delete())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, delete()).result()
 
 
 def run_forever(settings: Settings) -> None:

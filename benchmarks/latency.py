@@ -160,8 +160,7 @@ async def under_load(reflect: Target, bare: Target, clients: int, blocks: int) -
             out[target.name]["seconds"] += seconds
     for figures in out.values():
         figures["turns_per_s"] = len(figures["latencies"]) / figures["seconds"]
-        figures["p95_ms"] = _percentile(figures["latencies"], 95)
-        figures["p50_ms"] = _percentile(figures["latencies"], 50)
+        figures.update(_summary(figures["latencies"]))
     return out
 
 

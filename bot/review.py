@@ -144,17 +144,6 @@ def own_conversation(session: Session, client: Client, conversation_id: int) -> 
     return conversation
 
 
-def entries_seen_by_therapist(session: Session, client_id: str) -> list[JournalEntry]:
-    """Every entry, newest first; the page shows a private one's exercise and date only."""
-    return list(
-        session.scalars(
-            select(JournalEntry)
-            .where(JournalEntry.client_id == client_id)
-            .order_by(JournalEntry.saved_at.desc())
-        )
-    )
-
-
 def conversations_of(session: Session, client_id: str) -> list[Conversation]:
     return list(
         session.scalars(

@@ -67,12 +67,13 @@ def save_entry(
     return entry
 
 
-def entries_for(session: Session, client_id: str) -> list[JournalEntry]:
+def entries_for(session: Session, client_id: str, newest_first: bool = False) -> list[JournalEntry]:
+    """Every entry of the client, private ones too: oldest first, or newest first by when it
+    was saved (the pages' order)."""
+    order = JournalEntry.saved_at.desc() if newest_first else JournalEntry.id
     return list(
         session.scalars(
-            select(JournalEntry)
-            .where(JournalEntry.client_id == client_id)
-            .order_by(JournalEntry.id)
+            select(JournalEntry).where(JournalEntry.client_id == client_id).order_by(order)
         )
     )
 

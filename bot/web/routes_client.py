@@ -12,15 +12,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from bot.escalation.reply import PLAN_PARTS
 from bot.rasa_client import BotReply
 from bot.storage.audit import audit
 from bot.storage.client_data import delete_account, export_client
 from bot.storage.conversations import messages_after
-from bot.storage.journal import set_entry_sharing
-from bot.storage.models import Client, JournalEntry, SafetyPlan, User
+from bot.storage.journal import entries_for, set_entry_sharing
+from bot.storage.models import Client, SafetyPlan, User
 from bot.storage.ptg import ptg_trend
 from bot.storage.safety_plans import PARTS, replace_plan
 from bot.turn import TurnRefused, take_turn
@@ -108,12 +107,8 @@ def chat_stream(
 
 @router.get("/entries", response_class=HTMLResponse)
 def entries(request: Request, db: Db, viewer: AsClient) -> Response:
-    rows = db.scalars(
-        select(JournalEntry)
-        .where(JournalEntry.client_id == viewer.client_id)
-        .order_by(JournalEntry.saved_at.desc())
-    )
-    return page(request, "client/entries.html", viewer, entries=list(rows))
+    entries = entries_for(db, viewer.client_id or "", newest_first=True)
+    return page(request, "client/entries.html", viewer, entries=entries)
 
 
 @router.post("/entries/{entry_id}/sharing")

@@ -15,7 +15,6 @@ from bot.review import (
     add_note,
     clients_of,
     conversations_of,
-    entries_seen_by_therapist,
     escalations_of,
     own_client,
     own_conversation,
@@ -23,6 +22,7 @@ from bot.review import (
     transcript,
 )
 from bot.storage.audit import Action, audit
+from bot.storage.journal import entries_for
 from bot.storage.models import Client, Message, SafetyPlan
 from bot.storage.ptg import ptg_trend
 from bot.storage.readiness import set_growth_setting, snapshots_for
@@ -61,7 +61,8 @@ def client_page(request: Request, db: Db, viewer: AsTherapist, client_id: str) -
         viewer,
         client=client,
         conversations=conversations_of(db, client.id),
-        entries=entries_seen_by_therapist(db, client.id),
+        # The page shows a private entry's exercise and date only.
+        entries=entries_for(db, client.id, newest_first=True),
         escalations=escalations_of(db, client.id),
         snapshots=list(reversed(snapshots_for(db, client.id)))[:20],
         growth_settings=GROWTH_SETTINGS,
